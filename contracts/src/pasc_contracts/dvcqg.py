@@ -1,0 +1,159 @@
+"""The DVCQG one-stop sync format (DongBoHoSoMC / CapNhatTienDoHoSoMC), as department systems send it.
+
+These are external shapes: field names are the portal's own. Each record of a request is
+validated on its own, so one bad record never rejects the good ones beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+from pasc_contracts.envelope import VN_TZ, Contract
+from pasc_contracts.events.dossier import MA_TTHC_PATTERN
+from pasc_contracts.events.dossier import KenhThucHien as KenhThucHienCode
+from pasc_contracts.events.dossier import LoaiDoiTuong as LoaiDoiTuongCode
+from pasc_contracts.events.dossier import TrangThaiHoSo as TrangThaiHoSoCode
+
+DVCQG_DATE_FORMAT = "%Y%m%d%H%M%S"
+
+
+def parse_dvcqg_date(value: Any) -> Any:
+    """`yyyyMMddHHmmss` in Asia/Ho_Chi_Minh; other inputs are left to pydantic to reject."""
+    if isinstance(value, str) and len(value) == 14 and value.isdigit():
+        return datetime.strptime(value, DVCQG_DATE_FORMAT).replace(tzinfo=VN_TZ)
+    if isinstance(value, str) and not value:
+        return None
+    return value
+
+
+def format_dvcqg_date(value: datetime) -> str:
+    return value.astimezone(VN_TZ).strftime(DVCQG_DATE_FORMAT)
+
+
+DvcqgDate = Annotated[
+    datetime,
+    BeforeValidator(parse_dvcqg_date),
+    PlainSerializer(format_dvcqg_date, return_type=str),
+    Field(json_schema_extra={"pattern": r"^\d{14}$", "type": "string"}),
+]
+Flag = Annotated[int, Field(ge=0, le=1)]
+
+
+class TaiLieu(Contract):
+    TepDinhKemId: str | None = None
+    TenTepDinhKem: str | None = None
+    MaThanhPhanHoSo: str | None = None
+    DuocSoHoa: Flag | None = None
+    DuocTaiSuDung: Flag | None = None
+    DuocLayTuKhoDMQG: Flag | None = None
+
+
+class LePhi(Contract):
+    TenPhiLePhi: str | None = None
+    MaPhiLePhi: str | None = None
+    HinhThucThu: int | None = None
+    Gia: float | None = None
+    LoaiPhiLePhi: int | None = None
+
+
+class HoSoBoSung(Contract):
+    MaHoSoBoSung: str | None = None
+    NguoiYeuCauBoSung: str | None = None
+    NoiDungBoSung: str | None = None
+    NgayBoSung: DvcqgDate | None = None
+    NguoiTiepNhanBoSung: str | None = None
+    ThongTinTiepNhan: str | None = None
+    NgayTiepNhanBoSung: DvcqgDate | None = None
+    TrangThaiBoSung: int | None = None
+    NgayHenTraTruoc: DvcqgDate | None = None
+    NgayHenTraMoi: DvcqgDate | None = None
+
+
+class GiayToKetQua(Contract):
+    TenGiayTo: str | None = None
+    MaThanhPhanHoSo: str | None = None
+    GiayToId: str | None = None
+    DuongDanTepTinKetQua: str | None = None
+
+
+class HoSoMC(Contract):
+    """One dossier record of DongBoHoSoMC."""
+
+    MaHoSo: str = Field(min_length=1, max_length=64)
+    MaTTHC: str = Field(pattern=MA_TTHC_PATTERN)
+    TenTTHC: str | None = None
+    MaLinhVuc: str | None = None
+    TenLinhVuc: str | None = None
+    KenhThucHien: KenhThucHienCode | None = None
+    ChuHoSo: str | None = None
+    LoaiDoiTuong: LoaiDoiTuongCode | None = None
+    MaDoiTuong: str | None = None
+    ThongTinKhac: str | None = None
+    Email: str | None = None
+    Fax: str | None = None
+    SoDienThoai: str | None = None
+    TrichYeuHoSo: str | None = None
+    SoGiayToChuHoSo: str | None = None
+    NgayTiepNhan: DvcqgDate
+    NgayHenTra: DvcqgDate
+    TrangThaiHoSo: TrangThaiHoSoCode
+    NgayTra: DvcqgDate | None = None
+    ThongTinTra: str | None = None
+    HinhThuc: Literal[0, 1] | None = None
+    NgayKetThucXuLy: DvcqgDate | None = None
+    DonViXuLy: str | None = None
+    GhiChu: str | None = None
+    TaiLieuNop: list[TaiLieu] = Field(default_factory=list)
+    DanhSachLePhi: list[LePhi] = Field(default_factory=list)
+    DanhSachTepDinhKemKhac: list[dict[str, Any]] = Field(default_factory=list)
+    DanhSachHoSoBoSung: list[HoSoBoSung] = Field(default_factory=list)
+    DanhSachGiayToKetQua: list[GiayToKetQua] = Field(default_factory=list)
+    HoSoCoThanhPhanSoHoa: Flag | None = None
+    DuocThanhToanTrucTuyen: Flag | None = None
+
+
+class DongBoHoSoMC(Contract):
+    """The request body; `data` stays raw so each record is validated on its own."""
+
+    service: Literal["DongBoHoSoMC"]
+    isUpdating: Literal["True", "False", "true", "false"] = "False"
+    data: list[dict[str, Any]] = Field(max_length=1000)
+
+
+class TienDoHoSoMC(Contract):
+    """One processing step of CapNhatTienDoHoSoMC."""
+
+    MaHoSo: str = Field(min_length=1, max_length=64)
+    NguoiXuLy: str | None = None
+    ChucDanh: str | None = None
+    ThoiDiemXuLy: DvcqgDate
+    PhongBanXuLy: str | None = None
+    NoiDungXuLy: str | None = None
+    TrangThai: str | None = None
+    NgayBatDau: DvcqgDate | None = None
+    NgayKetThucTheoQuyDinh: DvcqgDate | None = None
+
+
+class CapNhatTienDoHoSoMC(Contract):
+    service: Literal["CapNhatTienDoHoSoMC"]
+    data: list[dict[str, Any]] = Field(max_length=1000)
+
+
+INGRESS_EXAMPLE: dict[str, Any] = {
+    "service": "DongBoHoSoMC",
+    "isUpdating": "False",
+    "data": [
+        {
+            "MaHoSo": "000.00.17.H13-230403-0001",
+            "MaTTHC": "1.001234",
+            "TenTTHC": "Cấp giấy phép xây dựng",
+            "KenhThucHien": 2,
+            "NgayTiepNhan": "20230403083000",
+            "NgayHenTra": "20230417170000",
+            "TrangThaiHoSo": 2,
+        }
+    ],
+}

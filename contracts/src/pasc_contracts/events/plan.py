@@ -1,0 +1,214 @@
+"""task-service's events (the plan and its tasks) and the agencies' submissions the gateway relays."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from pasc_contracts.envelope import Contract, Event
+
+
+class TaskStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+
+class DeadlineKind(StrEnum):
+    FIXED_DATE = "fixed_date"
+    END_OF_MONTH = "end_of_month"
+    YEAR = "year"
+    RELATIVE_TO_ISSUE = "relative_to_issue"
+    BEFORE_LAUNCH = "before_launch"
+    CONCURRENT_WITH = "concurrent_with"
+    CONDITIONAL = "conditional"
+    ONGOING = "ongoing"
+
+
+class TaskRef(Contract):
+    """One assignment: a task of a plan, for one agency (a group task fans out per department)."""
+
+    task_ref: str = Field(min_length=1, description="'{plan_id}:{task_no}:{agency_code}'")
+    plan_id: str = Field(min_length=1)
+    task_no: int = Field(ge=1)
+    agency_code: str = Field(min_length=1)
+
+
+class TaskRegistration(TaskRef):
+    title: str = Field(min_length=1)
+    coordinating_agencies: list[str] = Field(default_factory=list)
+    deadline_text: str
+    deadline_kind: DeadlineKind
+    expected_result: str | None = None
+
+
+class DeadlineComputed(TaskRef):
+    due_on: date | None = Field(
+        description="None while the anchor is unknown, or for ongoing tasks."
+    )
+    previous_due_on: date | None = None
+    reason: str
+
+
+class ProgressReport(TaskRef):
+    percent: int = Field(ge=0, le=100)
+    note: str | None = None
+    result_ref: str | None = Field(default=None, description="e.g. a decision number and date")
+    reporter: str | None = None
+    reported_at: AwareDatetime
+
+
+class StatusChange(TaskRef):
+    status: TaskStatus
+    previous_status: TaskStatus | None = None
+    reason: str | None = None
+
+
+class DeadlineAlert(TaskRef):
+    due_on: date
+    days_left: int = Field(description="7, 3, 1 before; negative or 0 when overdue")
+
+
+class MonthlyReport(Contract):
+    report_ref: str = Field(min_length=1, description="'{plan_id}:{agency_code}:{YYYY-MM}'")
+    plan_id: str = Field(min_length=1)
+    agency_code: str = Field(min_length=1)
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    summary: str | None = None
+    submitted_at: AwareDatetime | None = None
+
+
+class ProgressSubmission(Contract):
+    """An agency's progress report as received by the gateway (the agency is authenticated)."""
+
+    agency_code: str = Field(min_length=1, description="From the authenticated API key.")
+    plan_id: str = Field(min_length=1)
+    task_no: int = Field(ge=1)
+    percent: int = Field(ge=0, le=100)
+    status: TaskStatus | None = None
+    note: str | None = None
+    result_ref: str | None = None
+    reporter: str | None = None
+    submitted_at: AwareDatetime
+
+
+class MonthlyReportSubmission(Contract):
+    agency_code: str = Field(min_length=1, description="From the authenticated API key.")
+    plan_id: str = Field(min_length=1)
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    summary: str = Field(min_length=1)
+    submitted_at: AwareDatetime
+
+
+_REF: dict[str, Any] = {
+    "task_ref": "cantho-2023:4:SXD",
+    "plan_id": "cantho-2023",
+    "task_no": 4,
+    "agency_code": "SXD",
+}
+
+
+class TaskRegistered(Event):
+    event_type: Literal["task.registered"] = "task.registered"
+    schema_version: Literal[1] = 1
+    payload: TaskRegistration
+    EXAMPLE_PAYLOAD = {
+        **_REF,
+        "title": "Rà soát, đề xuất những thủ tục hành chính thực hiện và không thực hiện tiếp nhận tại Trung tâm",
+        "coordinating_agencies": ["VPUBND"],
+        "deadline_text": "Trước ngày 30 tháng 3 năm 2023",
+        "deadline_kind": "fixed_date",
+        "expected_result": "Danh mục thủ tục hành chính tiếp nhận tại Trung tâm",
+    }
+
+
+class TaskDeadlineComputed(Event):
+    event_type: Literal["task.deadline_computed"] = "task.deadline_computed"
+    schema_version: Literal[1] = 1
+    payload: DeadlineComputed
+    EXAMPLE_PAYLOAD = {**_REF, "due_on": "2023-03-29", "reason": "fixed date"}
+
+
+class TaskProgressReported(Event):
+    event_type: Literal["task.progress_reported"] = "task.progress_reported"
+    schema_version: Literal[1] = 1
+    payload: ProgressReport
+    EXAMPLE_PAYLOAD = {**_REF, "percent": 60, "reported_at": "2023-03-20T09:00:00+07:00"}
+
+
+class TaskStatusChanged(Event):
+    event_type: Literal["task.status_changed"] = "task.status_changed"
+    schema_version: Literal[1] = 1
+    payload: StatusChange
+    EXAMPLE_PAYLOAD = {**_REF, "status": "in_progress", "previous_status": "not_started"}
+
+
+class TaskDueSoon(Event):
+    event_type: Literal["task.due_soon"] = "task.due_soon"
+    schema_version: Literal[1] = 1
+    payload: DeadlineAlert
+    EXAMPLE_PAYLOAD = {**_REF, "due_on": "2023-03-29", "days_left": 3}
+
+
+class TaskOverdue(Event):
+    event_type: Literal["task.overdue"] = "task.overdue"
+    schema_version: Literal[1] = 1
+    payload: DeadlineAlert
+    EXAMPLE_PAYLOAD = {**_REF, "due_on": "2023-03-29", "days_left": 0}
+
+
+_MONTHLY: dict[str, Any] = {
+    "report_ref": "cantho-2023:SXD:2023-04",
+    "plan_id": "cantho-2023",
+    "agency_code": "SXD",
+    "month": "2023-04",
+}
+
+
+class MonthlyReportReceived(Event):
+    event_type: Literal["monthly_report.received"] = "monthly_report.received"
+    schema_version: Literal[1] = 1
+    payload: MonthlyReport
+    EXAMPLE_PAYLOAD = {
+        **_MONTHLY,
+        "summary": "Đã rà soát 80 thủ tục",
+        "submitted_at": "2023-05-02T10:00:00+07:00",
+    }
+
+
+class MonthlyReportMissing(Event):
+    event_type: Literal["monthly_report.missing"] = "monthly_report.missing"
+    schema_version: Literal[1] = 1
+    payload: MonthlyReport
+    EXAMPLE_PAYLOAD = _MONTHLY
+
+
+class ProgressSubmitted(Event):
+    event_type: Literal["plan.progress_submitted"] = "plan.progress_submitted"
+    schema_version: Literal[1] = 1
+    payload: ProgressSubmission
+    EXAMPLE_PAYLOAD = {
+        "agency_code": "SXD",
+        "plan_id": "cantho-2023",
+        "task_no": 4,
+        "percent": 60,
+        "note": "Đang rà soát",
+        "submitted_at": "2023-03-20T09:00:00+07:00",
+    }
+
+
+class MonthlyReportSubmitted(Event):
+    event_type: Literal["plan.monthly_report_submitted"] = "plan.monthly_report_submitted"
+    schema_version: Literal[1] = 1
+    payload: MonthlyReportSubmission
+    EXAMPLE_PAYLOAD = {
+        "agency_code": "SXD",
+        "plan_id": "cantho-2023",
+        "month": "2023-04",
+        "summary": "Đã rà soát 80 thủ tục",
+        "submitted_at": "2023-05-02T10:00:00+07:00",
+    }

@@ -1,0 +1,1 @@
+"""JSON Schema, AsyncAPI and compatibility checks, all generated from the models in code."""
