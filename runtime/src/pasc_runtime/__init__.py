@@ -1,0 +1,1 @@
+"""Plumbing every PASC service repeats: settings, broker and DB, inbox/outbox, dead letters, metrics, health."""

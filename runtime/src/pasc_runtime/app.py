@@ -1,0 +1,135 @@
+"""The composition every service shares: broker, pool, inbox consumers, outbox relay, ASGI app.
+
+A service's `build_app(settings)` creates a `Runtime`, registers its consumers, and calls
+`runtime.app(http=its_fastapi_app)`. FastStream serves `/health`, `/metrics` and `/asyncapi`;
+every other path goes to the service's own HTTP API.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from faststream.asgi import AsgiFastStream, AsyncAPIRoute
+from faststream.specification import AsyncAPI
+from pasc_contracts import TOPICS, topic
+from prometheus_client import make_asgi_app
+
+from pasc_runtime.consumer import BatchHandler, EventConsumer
+from pasc_runtime.db import create_pool, migrate
+from pasc_runtime.deadletter import DeadLetters
+from pasc_runtime.health import make_health
+from pasc_runtime.kafka import ensure_topics, make_broker
+from pasc_runtime.metrics import PlatformMetrics
+from pasc_runtime.outbox import OutboxRelay
+from pasc_runtime.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+ASGIApp = Any
+
+
+class ServiceApp(AsgiFastStream):
+    """AsgiFastStream whose unmatched paths go to the service's own HTTP app."""
+
+    def __init__(self, *args: Any, fallback: ASGIApp | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fallback = fallback
+
+    async def not_found(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._fallback is not None and scope["type"] == "http":
+            await self._fallback(scope, receive, send)
+            return
+        await super().not_found(scope, receive, send)
+
+
+class Runtime:
+    def __init__(self, settings: ServiceSettings, *, migrations: Path | None = None) -> None:
+        self.settings = settings
+        self.metrics = PlatformMetrics.create()
+        self.broker = make_broker(settings, self.metrics.registry)
+        self.dead_letters = DeadLetters(
+            self.broker,
+            producer=settings.service_name,
+            group=settings.service_name,
+            metrics=self.metrics,
+        )
+        self.relay = OutboxRelay(
+            database_url=settings.database_url,
+            schema=settings.db_schema,
+            broker=self.broker,
+            metrics=self.metrics,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+        )
+        self._migrations = [migrations] if migrations else []
+        self._pool: asyncpg.Pool | None = None
+        self.consumers: list[EventConsumer] = []
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the database pool exists only while the service runs")
+        return self._pool
+
+    def consume(self, topic_name: str, handler: BatchHandler, *, group: str | None = None) -> None:
+        consumer = EventConsumer(
+            topic=topic(topic_name),
+            group=group or self.settings.service_name,
+            handler=handler,
+            pool=lambda: self.pool,
+            dead_letters=self.dead_letters,
+            metrics=self.metrics,
+            max_retries=self.settings.consumer_max_retries,
+            retry_backoff_s=self.settings.consumer_retry_backoff_s,
+        )
+        consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)
+        self.consumers.append(consumer)
+
+    async def start_resources(self) -> None:
+        s = self.settings
+        if s.create_topics:
+            created = await ensure_topics(
+                s.kafka_bootstrap_servers, list(TOPICS), s.topic_replication_factor
+            )
+            if created:
+                log.info("created topics %s", created)
+        ran = await migrate(s.database_url, s.db_schema, self._migrations)
+        log.info("schema %s: %d migrations applied", s.db_schema, ran)
+        self._pool = await create_pool(s.database_url, s.db_schema, s.db_pool_min, s.db_pool_max)
+
+    async def start_relay(self) -> None:
+        self.relay.start()
+
+    async def stop_relay(self) -> None:
+        await self.relay.stop()
+
+    async def close_resources(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def database_ok(self) -> bool:
+        if self._pool is None:
+            return False
+        return bool(await self._pool.fetchval("SELECT 1"))
+
+    async def broker_ok(self) -> bool:
+        return await self.broker.ping(timeout=2.0)
+
+    def app(self, *, title: str, description: str, http: ASGIApp | None = None) -> ServiceApp:
+        return ServiceApp(
+            self.broker,
+            fallback=http,
+            asgi_routes=[
+                ("/health", make_health({"broker": self.broker_ok, "database": self.database_ok})),
+                ("/metrics", make_asgi_app(self.metrics.registry)),
+            ],
+            asyncapi_path=AsyncAPIRoute("/asyncapi", include_in_schema=False),
+            specification=AsyncAPI(title=title, version="1.0.0", description=description),
+            on_startup=[self.start_resources],
+            after_startup=[self.start_relay],
+            on_shutdown=[self.stop_relay],
+            after_shutdown=[self.close_resources],
+        )

@@ -1,0 +1,176 @@
+"""Transactional outbox: events staged in the caller's transaction, published by one relay per service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from pasc_contracts import Event, encode, topic_of
+
+from pasc_runtime.db import UNAVAILABLE, Connection
+from pasc_runtime.metrics import PlatformMetrics
+
+log = logging.getLogger(__name__)
+
+_INSERT = """
+INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
+VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+ON CONFLICT (event_id) DO NOTHING
+"""
+
+
+def message_headers(event: Event) -> dict[str, str]:
+    headers = {
+        "content-type": "application/json",
+        "event_type": event.event_type,
+        "schema_version": str(event.schema_version),
+        "event_id": str(event.event_id),
+    }
+    if event.trace is not None:
+        headers["traceparent"] = event.trace.traceparent
+    return headers
+
+
+async def stage(conn: Connection, events: Iterable[Event]) -> None:
+    """Add events to the outbox inside the caller's transaction: they publish only if it commits."""
+    rows = []
+    for event in events:
+        t = topic_of(event)
+        rows.append(
+            (
+                event.event_id,
+                t.name,
+                t.key_for(event),
+                event.event_type,
+                encode(event),
+                json.dumps(message_headers(event)),
+            )
+        )
+    if rows:
+        await conn.executemany(_INSERT, rows)
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows in order, then marks them sent.
+
+    One relay per schema publishes at a time (a session advisory lock), so the order of
+    events per key is the order their transactions committed. A crash between publish and
+    mark publishes again: consumers deduplicate by event_id.
+    """
+
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        schema: str,
+        broker: KafkaBroker,
+        metrics: PlatformMetrics,
+        batch_size: int = 500,
+        poll_interval_s: float = 1.0,
+        keep_sent_for: timedelta = timedelta(days=1),
+    ) -> None:
+        self._url = database_url
+        self._schema = schema
+        self._broker = broker
+        self._metrics = metrics
+        self._batch_size = batch_size
+        self._poll = poll_interval_s
+        self._keep_sent_for = keep_sent_for
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._schema}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except UNAVAILABLE as exc:
+                log.warning("outbox relay: database unavailable (%s); retrying", type(exc).__name__)
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+            await asyncio.sleep(self._poll)
+
+    async def _lead(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(
+            self._url, server_settings={"search_path": self._schema}
+        )
+        try:
+            lock_key = f"{self._schema}.outbox"
+            # Another instance leads while it holds the lock; poll until it is released.
+            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock_key):  # noqa: ASYNC110
+                await asyncio.sleep(self._poll * 5)
+            await conn.add_listener(f"{self._schema}_outbox", self._on_notify)
+            sweeps = 0
+            while True:
+                published = await self.publish_pending(conn)
+                sweeps += 1
+                if sweeps % 600 == 0:
+                    await self._forget_sent(conn)
+                if published < self._batch_size:
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self._poll)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def publish_pending(self, conn: Connection) -> int:
+        rows = await conn.fetch(
+            "SELECT id, topic, key, payload, headers, created_at FROM outbox"
+            " WHERE sent_at IS NULL ORDER BY id LIMIT $1",
+            self._batch_size,
+        )
+        if not rows:
+            self._metrics.outbox_backlog.set(0)
+            self._metrics.outbox_oldest_age.set(0)
+            return 0
+        futures = [
+            await self._broker.publish(
+                bytes(row["payload"]),
+                row["topic"],
+                key=row["key"].encode(),
+                headers=json.loads(row["headers"]),
+                no_confirm=True,
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*futures)
+        await conn.execute(
+            "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
+            [r["id"] for r in rows],
+        )
+        for row in rows:
+            self._metrics.outbox_published.labels(row["topic"]).inc()
+        stats = await conn.fetchrow(
+            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)"
+            " FROM outbox WHERE sent_at IS NULL"
+        )
+        if stats is not None:
+            self._metrics.outbox_backlog.set(stats[0])
+            self._metrics.outbox_oldest_age.set(float(stats[1]))
+        return len(rows)
+
+    async def _forget_sent(self, conn: Connection) -> None:
+        await conn.execute(
+            "DELETE FROM outbox WHERE sent_at < now() - $1::interval", self._keep_sent_for
+        )
