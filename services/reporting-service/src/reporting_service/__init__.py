@@ -1,0 +1,1 @@
+"""Figures for the CIOC and the office: on-time rate, online share, digitization, coverage, plan progress."""

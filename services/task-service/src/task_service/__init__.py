@@ -1,0 +1,1 @@
+"""The Center's implementation plan: tasks, deadlines, progress, alerts and monthly reports."""
