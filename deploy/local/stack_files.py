@@ -1,0 +1,505 @@
+"""Settings of the local stack and the files it keeps under <repo>/.pasc/ (used by stack.py).
+
+Everything here is preparation: Kafka jars and storage, the PostgreSQL cluster, server.properties
+and supervisord.conf. Starting and stopping is stack.py's job (through supervisord).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import os
+import pwd
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+STATE = REPO / ".pasc"
+LOGS = STATE / "logs"
+KAFKA_HOME = STATE / "kafka"
+KAFKA_LIB = KAFKA_HOME / "lib"
+KAFKA_DATA = KAFKA_HOME / "data"
+KAFKA_PROPERTIES = KAFKA_HOME / "server.properties"
+CLUSTER_ID_FILE = KAFKA_HOME / "cluster-id"
+JARS_STAMP = KAFKA_HOME / "lib.pom-sha256"
+PG_DATA = STATE / "pg" / "data"
+SUPERVISOR_CONF = STATE / "supervisord.conf"
+POM = REPO / "deploy" / "kafka" / "pom.xml"
+LOG4J_CONFIG = REPO / "deploy" / "kafka" / "log4j2.properties"
+
+
+def _run_dir() -> Path:
+    # Unix socket paths are capped at 107 bytes: a deeply nested checkout falls back to /tmp.
+    run = STATE / "run"
+    if len(str(run / "pg" / ".s.PGSQL.55432.lock")) <= 100:
+        return run
+    return Path("/tmp") / f"pasc-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"  # noqa: S108
+
+
+RUN = _run_dir()
+PG_SOCKET_DIR = RUN / "pg"
+SUPERVISOR_SOCK = RUN / "supervisor.sock"
+
+KAFKA_PORTS = (9092, 9093)  # PLAINTEXT, CONTROLLER
+PG_PORT = 55432
+PG_USER = PG_PASSWORD = PG_DATABASE = "pasc"  # noqa: S105 (a local dev database)
+LOCAL_BOOTSTRAP = f"127.0.0.1:{KAFKA_PORTS[0]}"
+LOCAL_DATABASE_URL = f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{PG_PORT}/{PG_DATABASE}"
+INFRA_TIMEOUT = 90.0
+SERVICE_TIMEOUT = 120.0
+
+SERVICES = {  # supervisord program -> (python module, HTTP port)
+    "integration-gateway": ("integration_gateway", 8080),
+    "task-service": ("task_service", 8081),
+    "catalog-service": ("catalog_service", 8082),
+    "reporting-service": ("reporting_service", 8083),
+}
+
+KAFKA_SETTINGS = {
+    "process.roles": "broker,controller",
+    "node.id": "1",
+    # With `format --standalone` the quorum is dynamic (KIP-853): bootstrap servers, not voters.
+    "controller.quorum.bootstrap.servers": f"127.0.0.1:{KAFKA_PORTS[1]}",
+    "listeners": f"PLAINTEXT://127.0.0.1:{KAFKA_PORTS[0]},CONTROLLER://127.0.0.1:{KAFKA_PORTS[1]}",
+    "advertised.listeners": (
+        f"PLAINTEXT://127.0.0.1:{KAFKA_PORTS[0]},CONTROLLER://127.0.0.1:{KAFKA_PORTS[1]}"
+    ),
+    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "controller.listener.names": "CONTROLLER",
+    "inter.broker.listener.name": "PLAINTEXT",
+    "log.dirs": str(KAFKA_DATA),
+    "num.partitions": "3",
+    "default.replication.factor": "1",
+    "min.insync.replicas": "1",
+    "offsets.topic.replication.factor": "1",
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+    "share.coordinator.state.topic.replication.factor": "1",
+    "share.coordinator.state.topic.min.isr": "1",
+    "auto.create.topics.enable": "false",
+    "group.initial.rebalance.delay.ms": "0",
+}
+DEFAULT_KAFKA_HEAP = "-Xms256m -Xmx512m"
+KAFKA_JVM_OPTS = [
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-XX:+ExitOnOutOfMemoryError",  # supervisord restarts it; better than a half-dead broker
+    "-Djava.awt.headless=true",
+    f"-Dlog4j2.configurationFile={LOG4J_CONFIG}",
+]
+
+POSTGRES_SETTINGS = {
+    "listen_addresses": "127.0.0.1",
+    "port": str(PG_PORT),
+    "unix_socket_directories": str(PG_SOCKET_DIR),
+    "shared_buffers": "256MB",
+    "max_connections": "200",
+    "fsync": "on",
+    "synchronous_commit": "on",
+    "logging_collector": "off",  # stderr -> supervisord -> .pasc/logs/postgres.log
+    "log_line_prefix": "%m [%p] %q%u@%d ",
+}
+PG_HBA = """\
+# Written by deploy/local/stack.py at initdb. TCP only on 127.0.0.1 with a password; the unix
+# socket lives in a directory only the server's account (and root) can enter.
+# TYPE  DATABASE  USER  ADDRESS        METHOD
+local   all       all                  trust
+host    all       all   127.0.0.1/32   scram-sha-256
+"""
+
+
+class StackError(Exception):
+    """A failure whose message is meant for the user."""
+
+
+def say(message: str) -> None:
+    print(f"[stack] {message}", flush=True)
+
+
+def log_tail(program: str, lines: int = 40) -> str:
+    path = LOGS / f"{program}.log"
+    if not path.exists():
+        return f"(no log at {path})"
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 64 * 1024))
+        tail = f.read().decode(errors="replace").splitlines()[-lines:]
+    return f"--- last {len(tail)} lines of {path} ---\n" + "\n".join(tail)
+
+
+def run(cmd: list[str], what: str, **kwargs: object) -> str:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    except FileNotFoundError as exc:
+        raise StackError(f"{what}: {cmd[0]} not found") from exc
+    if proc.returncode != 0:
+        raise StackError(f"{what} failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return str(proc.stdout) + str(proc.stderr)
+
+
+def which(tool: str, hint: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        raise StackError(f"`{tool}` not found on PATH; {hint}")
+    return path
+
+
+# --- which infra is local ------------------------------------------------------------------
+
+
+def _local_kafka(value: str) -> bool:
+    return value.strip() in {LOCAL_BOOTSTRAP, f"localhost:{KAFKA_PORTS[0]}"}
+
+
+def _local_database(value: str) -> bool:
+    url = urlsplit(value)
+    return url.hostname in {"127.0.0.1", "localhost"} and url.port == PG_PORT
+
+
+def external_infra() -> dict[str, str]:
+    """kafka/postgres the environment points elsewhere (the output of `env` counts as local)."""
+    found = {}
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if kafka and not _local_kafka(kafka):
+        found["kafka"] = f"KAFKA_BOOTSTRAP_SERVERS={kafka}"
+    database = os.environ.get("DATABASE_URL")
+    if database and not _local_database(database):
+        found["postgres"] = f"DATABASE_URL={_without_password(database)}"
+    return found
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
+def local_infra() -> list[str]:
+    return [name for name in ("postgres", "kafka") if name not in external_infra()]
+
+
+def service_endpoints() -> dict[str, str]:
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or LOCAL_BOOTSTRAP,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or LOCAL_DATABASE_URL,
+    }
+
+
+def prepare_dirs() -> None:
+    for path in (STATE, LOGS, KAFKA_HOME, RUN, PG_DATA.parent):
+        path.mkdir(parents=True, exist_ok=True)
+    # The postgres account must be able to walk into .pasc/pg and .pasc/run.
+    for path in (STATE, RUN, PG_DATA.parent):
+        path.chmod(0o755)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text() == text:
+        return False
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+    return True
+
+
+# --- Kafka ---------------------------------------------------------------------------------
+
+
+def java() -> str:
+    return which("java", "install a JDK 17+ (apt-get install openjdk-17-jdk-headless)")
+
+
+def ensure_kafka_jars() -> None:
+    """Resolve the broker's jars with Maven, only when the pom changed since the last time."""
+    want = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if KAFKA_LIB.is_dir() and JARS_STAMP.exists() and JARS_STAMP.read_text().strip() == want:
+        return
+    mvn = which("mvn", "install Maven (apt-get install maven)")
+    say("kafka: resolving the broker jars with Maven (only when deploy/kafka/pom.xml changes)...")
+    started = time.monotonic()
+    staging = KAFKA_HOME / "lib.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    goal = ["dependency:copy-dependencies", f"-DoutputDirectory={staging}"]
+    run([mvn, "-q", "-B", "-f", str(POM), *goal], "mvn dependency:copy-dependencies")
+    shutil.rmtree(KAFKA_LIB, ignore_errors=True)
+    staging.rename(KAFKA_LIB)
+    JARS_STAMP.write_text(want + "\n")
+    jars = len(list(KAFKA_LIB.glob("*.jar")))
+    say(f"kafka: {jars} jars in {KAFKA_LIB} ({time.monotonic() - started:.1f}s)")
+
+
+def write_kafka_properties() -> None:
+    lines = ["# Generated by deploy/local/stack.py; edits are overwritten."]
+    lines += [f"{key}={value}" for key, value in KAFKA_SETTINGS.items()]
+    write_if_changed(KAFKA_PROPERTIES, "\n".join(lines) + "\n")
+
+
+def new_cluster_id() -> str:
+    # The format of `kafka-storage random-uuid` (Uuid.randomUuid), without starting a JVM:
+    # URL-safe base64 of 16 random bytes, never starting with '-' (it would look like a flag).
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
+def ensure_kafka_storage() -> None:
+    if (KAFKA_DATA / "meta.properties").exists():
+        return
+    if not CLUSTER_ID_FILE.exists():
+        CLUSTER_ID_FILE.write_text(new_cluster_id() + "\n")
+    cluster_id = CLUSTER_ID_FILE.read_text().strip()
+    say(f"kafka: formatting storage in {KAFKA_DATA} (cluster id {cluster_id})...")
+    KAFKA_DATA.mkdir(parents=True, exist_ok=True)
+    tool = [java(), f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", f"{KAFKA_LIB}/*"]
+    args = ["format", "-t", cluster_id, "-c", str(KAFKA_PROPERTIES), "--standalone"]
+    run([*tool, "kafka.tools.StorageTool", *args], "kafka-storage format")
+
+
+def kafka_command() -> list[str]:
+    heap = os.environ.get("KAFKA_HEAP_OPTS", DEFAULT_KAFKA_HEAP).split()
+    classpath = ["-cp", f"{KAFKA_LIB}/*"]
+    return [java(), *heap, *KAFKA_JVM_OPTS, *classpath, "kafka.Kafka", str(KAFKA_PROPERTIES)]
+
+
+def kafka_config_digest() -> str:
+    """Changes whenever the broker's files change, so supervisord sees a changed program."""
+    digest = hashlib.sha256()
+    for path in (KAFKA_PROPERTIES, LOG4J_CONFIG, JARS_STAMP):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _pg_version(bin_dir: Path) -> int:
+    name = bin_dir.parent.name
+    return int(name) if name.isdigit() else 0
+
+
+@functools.cache
+def pg_bin_dir() -> Path:
+    found = sorted(
+        (p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/postgres")), key=_pg_version
+    )
+    if not found:
+        install_postgres()
+        return pg_bin_dir.__wrapped__()
+    version_file = PG_DATA / "PG_VERSION"
+    if version_file.exists():  # a cluster only runs with the major version that created it
+        version = version_file.read_text().strip()
+        for bin_dir in found:
+            if bin_dir.parent.name == version:
+                return bin_dir
+        raise StackError(
+            f"{PG_DATA} was made by PostgreSQL {version}, which is not installed; "
+            "install it or `reset` the stack"
+        )
+    return found[-1]
+
+
+def install_postgres() -> None:
+    if os.geteuid() != 0:
+        raise StackError(
+            "no PostgreSQL server in /usr/lib/postgresql/*/bin; "
+            "install Debian's `postgresql` package"
+        )
+    say("postgres: no server binaries; installing Debian's postgresql package...")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(["apt-get", "update"], "apt-get update", env=env)
+    run(["apt-get", "install", "-y", "postgresql"], "apt-get install postgresql", env=env)
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/postgres")):
+        raise StackError("apt-get installed postgresql but no server binaries appeared")
+
+
+@functools.cache
+def pg_account() -> pwd.struct_passwd | None:
+    """The account the server runs as: `postgres` when we are root (it refuses root), else us."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        raise StackError(
+            "running as root but there is no `postgres` system user to run the "
+            "server as (Debian's postgresql package creates it)"
+        ) from None
+
+
+def _as_pg() -> dict[str, object]:
+    account = pg_account()
+    if account is None:
+        return {}
+    env = {**os.environ, "HOME": account.pw_dir, "USER": account.pw_name}
+    return {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": [], "env": env}
+
+
+def _give_to_pg(path: Path, mode: int) -> None:
+    account = pg_account()
+    if account is not None:
+        os.chown(path, account.pw_uid, account.pw_gid)
+    path.chmod(mode)
+
+
+def prepare_pg_socket_dir() -> None:
+    PG_SOCKET_DIR.mkdir(parents=True, exist_ok=True)
+    _give_to_pg(PG_SOCKET_DIR, 0o700)
+
+
+def ensure_postgres_cluster() -> None:
+    """initdb once: superuser `pasc` (password `pasc`) owning database `pasc`."""
+    bin_dir = pg_bin_dir()
+    prepare_pg_socket_dir()
+    if (PG_DATA / "PG_VERSION").exists():
+        return
+    say(f"postgres: initdb in {PG_DATA} (first run only)...")
+    staging = PG_DATA.with_name("data.partial")  # renamed into place only once complete
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    _give_to_pg(staging, 0o700)
+    as_pg = {**_as_pg(), "cwd": str(staging)}
+    initdb = [str(bin_dir / "initdb"), "-D", str(staging), "-U", PG_USER, "--encoding=UTF8"]
+    initdb += ["--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256"]
+    try:
+        run([*initdb, "--no-instructions"], "initdb", **as_pg)
+    except StackError as exc:
+        if "ermission denied" not in str(exc):
+            raise
+        raise StackError(
+            f"{exc}\nThe postgres account must be able to enter every directory "
+            f"above {STATE} (chmod o+x)."
+        ) from None
+    (staging / "pg_hba.conf").write_text(PG_HBA)
+    # Single-user mode sets the password and creates the database without opening a port.
+    sql = f"ALTER ROLE {PG_USER} PASSWORD '{PG_PASSWORD}';\nCREATE DATABASE {PG_DATABASE};\n"
+    output = run(
+        [str(bin_dir / "postgres"), "--single", "-D", str(staging), "postgres"],
+        "postgres --single",
+        input=sql,
+        **as_pg,
+    )
+    if "ERROR" in output:
+        raise StackError(f"setting up role and database failed:\n{output}")
+    staging.rename(PG_DATA)
+
+
+def postgres_command() -> list[str]:
+    settings = [arg for key, value in POSTGRES_SETTINGS.items() for arg in ("-c", f"{key}={value}")]
+    return [str(pg_bin_dir() / "postgres"), "-D", str(PG_DATA), *settings]
+
+
+# --- supervisord.conf ----------------------------------------------------------------------
+
+
+def _ini(value: object) -> str:
+    return str(value).replace("%", "%%")  # supervisord expands %(name)s in values
+
+
+def _ini_environment(env: dict[str, str]) -> str:
+    # supervisord splits KEY="value",... with a non-POSIX shlex: no escapes inside quotes.
+    for key, value in env.items():
+        if '"' in value or "\n" in value:
+            raise StackError(f"{key} has a double quote or newline; supervisord cannot pass it")
+    return _ini(",".join(f'{key}="{value}"' for key, value in env.items()))
+
+
+def _program(name: str, command: list[str], **settings: object) -> str:
+    if any("\n" in arg for arg in command):
+        raise StackError(f"{name}: a command line for supervisord cannot contain a newline")
+    options: dict[str, object] = {
+        "command": _ini(shlex.join(command)),
+        "autostart": "false",  # stack.py starts exactly what a command asks for
+        "autorestart": "true",
+        "startretries": 3,
+        "stopsignal": "TERM",
+        "redirect_stderr": "true",
+        "stdout_logfile": _ini(LOGS / f"{name}.log"),
+        "stdout_logfile_maxbytes": "20MB",
+        "stdout_logfile_backups": 3,
+    }
+    options.update(settings)
+    return f"[program:{name}]\n" + "".join(f"{k} = {v}\n" for k, v in options.items())
+
+
+def _kafka_program() -> str:
+    return _program(
+        "kafka",
+        kafka_command(),
+        directory=_ini(KAFKA_HOME),
+        priority=20,
+        startsecs=10,  # a broker that dies while starting counts as a failed start (startretries)
+        stopwaitsecs=30,  # a clean shutdown, so the logs need no recovery
+        environment=_ini_environment({"PASC_KAFKA_CONFIG_DIGEST": kafka_config_digest()}),
+    )
+
+
+def _postgres_program() -> str:
+    account = pg_account()
+    extra = {"user": account.pw_name} if account is not None else {}
+    return _program(
+        "postgres",
+        postgres_command(),
+        directory=_ini(PG_DATA.parent),
+        priority=10,
+        startsecs=3,
+        stopsignal="INT",  # fast shutdown: TERM would wait for every client to disconnect
+        stopwaitsecs=30,
+        **extra,
+    )
+
+
+def _service_program(name: str, module: str, port: int) -> str:
+    env = {**service_endpoints(), "HTTP_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    return _program(
+        name,
+        [sys.executable, "-m", module],
+        directory=_ini(REPO),
+        priority=100,
+        startsecs=5,
+        stopwaitsecs=20,
+        stopasgroup="true",
+        killasgroup="true",
+        environment=_ini_environment(env),
+    )
+
+
+def render_supervisord_conf() -> str:
+    sections = [
+        "; Generated by deploy/local/stack.py; edits are overwritten.\n",
+        f"[unix_http_server]\nfile = {_ini(SUPERVISOR_SOCK)}\nchmod = 0700\n",
+        "[supervisord]\n"
+        f"logfile = {_ini(LOGS / 'supervisord.log')}\n"
+        "logfile_maxbytes = 20MB\nlogfile_backups = 3\n"
+        f"pidfile = {_ini(RUN / 'supervisord.pid')}\n"
+        f"childlogdir = {_ini(LOGS)}\n"
+        f"directory = {_ini(REPO)}\n"
+        "identifier = pasc-stack\n",
+        "[rpcinterface:supervisor]\n"
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
+        f"[supervisorctl]\nserverurl = unix://{_ini(SUPERVISOR_SOCK)}\n",
+    ]
+    local = local_infra()
+    if "postgres" in local:
+        sections.append(_postgres_program())
+    if "kafka" in local:
+        sections.append(_kafka_program())
+    sections += [_service_program(name, mod, port) for name, (mod, port) in SERVICES.items()]
+    return "\n".join(sections)
+
+
+def write_supervisord_conf() -> None:
+    write_if_changed(SUPERVISOR_CONF, render_supervisord_conf())
+
+
+def reset_paths() -> list[Path]:
+    return [KAFKA_DATA, CLUSTER_ID_FILE, PG_DATA, PG_DATA.with_name("data.partial")]
