@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from pasc_contracts import DecodeError, all_events, decode, encode, topic, topic_of
 from pasc_contracts.events.deadletter import FailureKind
 from pasc_contracts.events.dossier import DossierReceived

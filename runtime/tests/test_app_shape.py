@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from pasc_runtime.app import Runtime
 from pasc_runtime.health import make_health
 from pasc_runtime.settings import ServiceSettings

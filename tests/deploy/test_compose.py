@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
 from pasc_contracts.topics import SERVICES as REGISTRY_SERVICES
 
 REPO = Path(__file__).resolve().parents[2]

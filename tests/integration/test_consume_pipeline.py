@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+
 from pasc_contracts.events.dossier import DossierReceived, DossierStatusChanged
 from support.kafka import publish, publish_raw, read_until
 from support.processes import RunningService, run_service

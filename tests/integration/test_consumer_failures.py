@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from faststream.kafka import KafkaBroker
+
 from pasc_contracts import Event, topic
 from pasc_contracts.events.dossier import DossierReceived
 from pasc_runtime.consumer import EventConsumer, Rejection

@@ -10,6 +10,7 @@ from datetime import datetime
 import asyncpg
 import pytest
 from faststream.kafka import KafkaBroker
+
 from pasc_contracts import VN_TZ
 from pasc_contracts.events.camera import CameraState, CameraStatus, CameraStatusChanged
 from pasc_runtime.db import migrate

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
 from pasc_contracts import Event, encode, topic_of
 
 

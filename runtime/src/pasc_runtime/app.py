@@ -14,9 +14,9 @@ from typing import Any
 import asyncpg
 from faststream.asgi import AsgiFastStream, AsyncAPIRoute
 from faststream.specification import AsyncAPI
-from pasc_contracts import TOPICS, topic
 from prometheus_client import make_asgi_app
 
+from pasc_contracts import TOPICS, topic
 from pasc_runtime.consumer import BatchHandler, EventConsumer
 from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters

@@ -22,9 +22,9 @@ from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+
 from pasc_contracts import DecodeError, Event, Topic, decode
 from pasc_contracts.events.deadletter import FailureKind
-
 from pasc_runtime import inbox
 from pasc_runtime.db import UNAVAILABLE, Connection
 from pasc_runtime.deadletter import DeadLetters, Failure

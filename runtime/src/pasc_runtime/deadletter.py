@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
+
 from pasc_contracts import DEAD_LETTER_TOPIC, encode
 from pasc_contracts.events.deadletter import DeadLetter, DeadLettered, FailureKind
-
 from pasc_runtime.metrics import PlatformMetrics
 
 MAX_ERROR_CHARS = 2000

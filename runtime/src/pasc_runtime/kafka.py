@@ -9,9 +9,9 @@ from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
-from pasc_contracts import Topic
 from prometheus_client import CollectorRegistry
 
+from pasc_contracts import Topic
 from pasc_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from typing import Any
 
 import asyncpg
 from faststream.kafka import KafkaBroker
-from pasc_contracts import Event, encode, topic_of
 
+from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.db import UNAVAILABLE, Connection
 from pasc_runtime.metrics import PlatformMetrics
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from catalog_service.bootstrap import build_app
 from catalog_service.settings import Settings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from integration_gateway.bootstrap import build_app
 from integration_gateway.settings import Settings
 

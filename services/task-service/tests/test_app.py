@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from task_service.bootstrap import build_app
 from task_service.settings import Settings
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pasc_runtime.app import Runtime, ServiceApp
-
 from integration_gateway.settings import Settings
+from pasc_runtime.app import Runtime, ServiceApp
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -1,7 +1,6 @@
 """`python -m reporting_service`: run the service."""
 
 from pasc_runtime.serve import serve
-
 from reporting_service.bootstrap import build_app
 from reporting_service.settings import Settings
 

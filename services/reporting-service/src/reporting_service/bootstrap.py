@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pasc_runtime.app import Runtime, ServiceApp
-
 from reporting_service.app.handlers import on_dossier_events
 from reporting_service.app.http import make_api
 from reporting_service.settings import Settings

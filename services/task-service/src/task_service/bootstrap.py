@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pasc_runtime.app import Runtime, ServiceApp
-
 from task_service.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncpg
+
 from pasc_contracts import Event
 from pasc_contracts.events.dossier import DossierChange
 from pasc_runtime.consumer import Rejection
-
 from reporting_service.adapters import read_model_store
 from reporting_service.domain.read_model import fold
 
