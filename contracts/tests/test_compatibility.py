@@ -37,7 +37,7 @@ def test_changing_a_field_type_is_breaking_and_names_the_field() -> None:
     snapshot_props(new)["supplement_count"] = {"type": "string"}
     [brk] = breaking_changes(published(), new)
     assert brk.path == "payload.dossier.supplement_count"
-    assert "type narrowed" in brk.reason
+    assert "type changed from ['integer'] to ['string']" in brk.reason
 
 
 def test_removing_a_field_is_breaking() -> None:

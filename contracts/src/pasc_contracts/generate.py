@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pasc_contracts.spec.compat import breaking_changes
-from pasc_contracts.spec.documents import all_documents, topic_map
+from pasc_contracts.spec.documents import schema_documents, topic_map
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 MAP_START, MAP_END = "<!-- topic-map:start -->", "<!-- topic-map:end -->"
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if files differ from code")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     args = parser.parse_args(argv)
-    files = all_documents()
+    files = schema_documents()
     errors = compatibility_errors(args.root, files)
     if errors:
         print("Breaking change to a published event schema:", file=sys.stderr)

@@ -68,7 +68,12 @@ def _compare(
         new_t = new_t | {"integer"}
     lost = old_t - new_t if "any" not in new_t else set()
     if lost:
-        breaks.append(Break(path, f"type narrowed from {sorted(old_t)} to {sorted(new_t)}"))
+        breaks.append(
+            Break(
+                path,
+                f"type changed from {sorted(old_t)} to {sorted(new_t)}: {sorted(lost)} values no longer valid",
+            )
+        )
         return breaks
     breaks += _compare_values(o, n, path)
     if "properties" in o or "properties" in n:
