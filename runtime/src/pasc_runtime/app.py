@@ -7,7 +7,10 @@ every other path goes to the service's own HTTP API.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from faststream.specification import AsyncAPI
 from prometheus_client import make_asgi_app
 
 from pasc_contracts import TOPICS, topic
-from pasc_runtime.consumer import BatchHandler, EventConsumer
+from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters
 from pasc_runtime.health import make_health
@@ -66,6 +69,22 @@ class Runtime:
         self._migrations = [migrations] if migrations else []
         self._pool: asyncpg.Pool | None = None
         self.consumers: list[EventConsumer] = []
+        self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def background(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
+        """Run `loop` while the service runs (after start-up); restarted if it crashes."""
+        self._loops.append((name, loop))
+
+    async def _supervise(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            try:
+                await loop()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background loop %s crashed; restarting in 1s", name)
+            await asyncio.sleep(1.0)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -73,7 +92,16 @@ class Runtime:
             raise RuntimeError("the database pool exists only while the service runs")
         return self._pool
 
-    def consume(self, topic_name: str, handler: BatchHandler, *, group: str | None = None) -> None:
+    def consume(
+        self,
+        topic_name: str,
+        handler: BatchHandler,
+        *,
+        group: str | None = None,
+        decoder: Decoder | None = None,
+    ) -> EventConsumer:
+        """Apply `handler` to the topic's messages; `decoder` replaces the contract decoding
+        (e.g. for an ingress topic carrying external formats)."""
         consumer = EventConsumer(
             topic=topic(topic_name),
             group=group or self.settings.service_name,
@@ -83,9 +111,11 @@ class Runtime:
             metrics=self.metrics,
             max_retries=self.settings.consumer_max_retries,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
+            decoder=decoder,
         )
         consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)
         self.consumers.append(consumer)
+        return consumer
 
     async def start_resources(self) -> None:
         s = self.settings
@@ -99,10 +129,18 @@ class Runtime:
         log.info("schema %s: %d migrations applied", s.db_schema, ran)
         self._pool = await create_pool(s.database_url, s.db_schema, s.db_pool_min, s.db_pool_max)
 
-    async def start_relay(self) -> None:
+    async def start_background(self) -> None:
         self.relay.start()
+        for name, loop in self._loops:
+            self._tasks.append(asyncio.create_task(self._supervise(name, loop), name=name))
 
-    async def stop_relay(self) -> None:
+    async def stop_background(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
         await self.relay.stop()
 
     async def close_resources(self) -> None:
@@ -129,7 +167,7 @@ class Runtime:
             asyncapi_path=AsyncAPIRoute("/asyncapi", include_in_schema=False),
             specification=AsyncAPI(title=title, version="1.0.0", description=description),
             on_startup=[self.start_resources],
-            after_startup=[self.start_relay],
-            on_shutdown=[self.stop_relay],
+            after_startup=[self.start_background],
+            on_shutdown=[self.stop_background],
             after_shutdown=[self.close_resources],
         )

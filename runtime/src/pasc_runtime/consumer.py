@@ -15,7 +15,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
+from uuid import UUID
 
 import asyncpg
 from aiokafka import ConsumerRecord
@@ -33,16 +34,24 @@ from pasc_runtime.metrics import PlatformMetrics
 log = logging.getLogger(__name__)
 
 
+class Identified(Protocol):
+    """What a consumer applies: anything with the id its inbox deduplicates on."""
+
+    @property
+    def event_id(self) -> UUID: ...
+
+
 @dataclass(frozen=True)
 class Rejection:
     """An event the domain refused (e.g. a report for another agency's task): dead-lettered."""
 
-    event: Event
+    event: Identified
     reason: str
 
 
-BatchHandler = Callable[[Connection, list[Event]], Awaitable[list[Rejection]]]
+BatchHandler = Callable[[Connection, list[Any]], Awaitable[list[Rejection]]]
 Record: TypeAlias = ConsumerRecord
+Decoder = Callable[[Record], Awaitable[Identified]]
 
 
 class DependencyUnavailable(Exception):
@@ -66,8 +75,10 @@ class EventConsumer:
         metrics: PlatformMetrics,
         max_retries: int = 3,
         retry_backoff_s: float = 0.2,
+        decoder: Decoder | None = None,
     ) -> None:
         self.topic = topic
+        self._decode = decoder or self._decode_contract_event
         self.group = group
         self._handler = handler
         self._pool = pool
@@ -92,13 +103,16 @@ class EventConsumer:
             raw = message.raw_message
             await self.process(list(raw) if isinstance(raw, tuple) else [raw])
 
+    async def _decode_contract_event(self, record: Record) -> Event:
+        return decode(record.value or b"", self.topic)
+
     async def process(self, records: list[Record]) -> None:
         started = time.perf_counter()
         failures: list[Failure] = []
-        decoded: list[tuple[Record, Event]] = []
+        decoded: list[tuple[Record, Identified]] = []
         for record in records:
             try:
-                decoded.append((record, decode(record.value or b"", self.topic)))
+                decoded.append((record, await self._decode(record)))
             except DecodeError as exc:
                 failures.append(Failure(record, exc.kind, str(exc)))
         if decoded:
@@ -107,7 +121,7 @@ class EventConsumer:
             await self._dead_letters.send(failures)
         self._metrics.batch_seconds.labels(self.topic.name).observe(time.perf_counter() - started)
 
-    async def _apply_with_retries(self, batch: list[tuple[Record, Event]]) -> list[Failure]:
+    async def _apply_with_retries(self, batch: list[tuple[Record, Identified]]) -> list[Failure]:
         error: Exception | None = None
         for attempt in range(self._max_retries):
             try:
@@ -129,11 +143,11 @@ class EventConsumer:
             failures += await self._apply_with_retries([item])
         return failures
 
-    async def _apply(self, batch: list[tuple[Record, Event]]) -> list[Failure]:
+    async def _apply(self, batch: list[tuple[Record, Identified]]) -> list[Failure]:
         records = {event.event_id: record for record, event in batch}
         async with self._pool().acquire() as conn, conn.transaction():
             fresh_ids = await inbox.claim(conn, self.group, [event.event_id for _, event in batch])
-            fresh: list[Event] = []
+            fresh: list[Identified] = []
             for _, event in batch:
                 if event.event_id in fresh_ids:
                     fresh.append(event)
