@@ -48,10 +48,10 @@ def decode(raw: bytes, topic: Topic) -> Event:
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        raise DecodeError(FailureKind.CONTRACT_VIOLATION, _first_errors(exc)) from exc
+        raise DecodeError(FailureKind.CONTRACT_VIOLATION, describe_validation_error(exc)) from exc
 
 
-def _first_errors(exc: ValidationError, limit: int = 5) -> str:
+def describe_validation_error(exc: ValidationError, limit: int = 5) -> str:
     """Field paths and reasons only: input values may hold personal data."""
     parts = [
         f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:limit]

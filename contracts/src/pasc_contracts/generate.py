@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pasc_contracts.spec.compat import breaking_changes
-from pasc_contracts.spec.documents import schema_documents, topic_map
+from pasc_contracts.spec.documents import example_documents, schema_documents, topic_map
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 MAP_START, MAP_END = "<!-- topic-map:start -->", "<!-- topic-map:end -->"
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             "A breaking change needs a new event version; see contracts/README.md.", file=sys.stderr
         )
         return 1
+    files.update(example_documents())
     if args.check:
         stale = stale_files(args.root, files)
         if stale:

@@ -76,6 +76,10 @@ class DossierSnapshot(Contract):
     ngay_tra: AwareDatetime | None = None
     digitized: bool = False
     reused_data: bool = False
+    reused_from_national_db: bool = Field(
+        default=False,
+        description="Any submitted document taken from the national database (DuocLayTuKhoDMQG = 1).",
+    )
     electronic_result: bool = False
     paid_online: bool = False
     revision: int = Field(ge=1)
@@ -251,6 +255,15 @@ class DossierStopped(Event):
     EXAMPLE_PAYLOAD = {"dossier": _snapshot(trang_thai_ho_so=8, revision=2), "from_status": 4}
 
 
+class DossierUpdated(Event):
+    """Facts the figures use changed (channel, flags, documents) without a status move."""
+
+    event_type: Literal["dossier.updated"] = "dossier.updated"
+    schema_version: Literal[1] = 1
+    payload: DossierChange
+    EXAMPLE_PAYLOAD = {"dossier": _snapshot(paid_online=True, revision=2)}
+
+
 class DossierProcessingStepRecorded(Event):
     event_type: Literal["dossier.processing_step_recorded"] = "dossier.processing_step_recorded"
     schema_version: Literal[1] = 1
@@ -277,5 +290,6 @@ DOSSIER_EVENTS: tuple[type[Event], ...] = (
     DossierWithdrawn,
     DossierRefused,
     DossierStopped,
+    DossierUpdated,
     DossierProcessingStepRecorded,
 )

@@ -4,15 +4,55 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from integration_gateway.adapters.key_vault import KeyVault
+from integration_gateway.app.deliveries import DeliveryMetrics, Dispatcher, enqueue_handler
+from integration_gateway.app.handlers import ingress_handler, on_catalog_events
+from integration_gateway.app.http import make_api
+from integration_gateway.app.identity import IngressVerifier
+from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.settings import Settings
 from pasc_runtime.app import Runtime, ServiceApp
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+DELIVERED_TOPICS = ("dossier.lifecycle.v1", "kpi.snapshots.v1", "camera.status.v1")
 
 
 def build_app(settings: Settings) -> ServiceApp:
     runtime = Runtime(settings, migrations=MIGRATIONS)
+    metrics = GatewayMetrics(runtime.metrics.registry)
+    runtime.consume("catalog.procedures.v1", on_catalog_events)
+    runtime.consume(
+        "gateway.ingress.dvcqg.v1",
+        ingress_handler(settings.pseudonym_secret, metrics),
+        decoder=IngressVerifier(
+            lambda: runtime.pool,
+            KeyVault(settings.key_encryption_secret),
+            settings.ingress_max_skew_s,
+        ),
+    )
+    for topic_name in DELIVERED_TOPICS:
+        runtime.consume(
+            topic_name,
+            enqueue_handler(topic_name),
+            group=f"{settings.service_name}.deliveries",
+        )
+    dispatcher = Dispatcher(
+        database_url=settings.database_url,
+        schema=settings.db_schema,
+        metrics=DeliveryMetrics(runtime.metrics.registry),
+        max_attempts=settings.delivery_max_attempts,
+        base_backoff_s=settings.delivery_base_backoff_s,
+        max_backoff_s=settings.delivery_max_backoff_s,
+        timeout_s=settings.delivery_timeout_s,
+        concurrency=settings.delivery_concurrency,
+        poll_interval_s=settings.delivery_poll_interval_s,
+    )
+    runtime.background("connector-dispatcher", dispatcher.run)
     return runtime.app(
         title="integration-gateway",
-        description="Where department systems, the CIOC and other city systems meet the platform.",
+        description=(
+            "Where department systems (DVCQG DongBoHoSoMC / CapNhatTienDoHoSoMC), the CIOC, the "
+            "Home Affairs monitoring system and the city portal meet the platform."
+        ),
+        http=make_api(lambda: runtime.pool, settings, metrics),
     )

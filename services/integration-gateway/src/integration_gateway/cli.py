@@ -1,7 +1,173 @@
-"""`pasc gateway ...`: integration-gateway's admin commands."""
+"""`pasc gateway ...`, `pasc keys ...`, `pasc connectors ...`: the gateway's admin commands (over its HTTP API)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
 
 from pasc_runtime.cli import service_commands
 
-app = service_commands(
-    "integration-gateway", 8080, "Integration gateway: ingest, keys, connectors."
-)
+DEFAULT_URL = "http://127.0.0.1:8080"
+URL = typer.Option(DEFAULT_URL, "--url", envvar="PASC_GATEWAY_URL", help="Gateway URL")
+TOKEN = typer.Option(None, "--admin-token", envvar="PASC_ADMIN_TOKEN", help="Admin token, if set")
+IMPORT_CHUNK = 500
+
+app = service_commands("integration-gateway", 8080, "Integration gateway: ingest, audit, imports.")
+keys_app = typer.Typer(help="API keys of the agencies' systems.", no_args_is_help=True)
+connectors_app = typer.Typer(help="External systems the gateway delivers to.", no_args_is_help=True)
+
+
+def _call(method: str, url: str, path: str, token: str | None, **kwargs: Any) -> Any:
+    headers = {"x-admin-token": token} if token else {}
+    try:
+        response = httpx.request(method, f"{url}{path}", headers=headers, timeout=60, **kwargs)
+    except httpx.HTTPError as exc:
+        typer.echo(f"gateway unreachable at {url}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if response.status_code >= 400:
+        typer.echo(f"error {response.status_code}: {response.text}", err=True)
+        raise typer.Exit(1)
+    return response.json()
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    typer.echo("  ".join(f"{c:20}" for c in columns))
+    for row in rows:
+        typer.echo("  ".join(f"{row.get(c)!s:20}" for c in columns))
+
+
+@app.command("import")
+def import_file(
+    file: Path = typer.Argument(
+        ..., exists=True, readable=True, help="JSON: a list of records, or a DongBoHoSoMC body"
+    ),
+    agency: str = typer.Option(..., "--agency", help="The agency whose records these are"),
+    url: str = URL,
+    token: str | None = TOKEN,
+) -> None:
+    """Import a legacy system's dossier records (DVCQG format) on an agency's behalf."""
+    data = json.loads(file.read_text(encoding="utf-8"))
+    records = data.get("data", []) if isinstance(data, dict) else data
+    accepted = rejected = 0
+    for start in range(0, len(records), IMPORT_CHUNK):
+        body = {
+            "service": "DongBoHoSoMC",
+            "isUpdating": "True",
+            "data": records[start : start + IMPORT_CHUNK],
+        }
+        result = _call("POST", url, f"/admin/import/{agency}", token, json=body)
+        for item in result["results"]:
+            if item["accepted"]:
+                accepted += 1
+            else:
+                rejected += 1
+                typer.echo(f"rejected {item['MaHoSo']}: {item['reason']}")
+    typer.echo(f"{accepted} accepted, {rejected} rejected of {len(records)} records")
+    raise typer.Exit(0 if rejected == 0 else 2)
+
+
+@app.command()
+def audit(
+    agency: str | None = typer.Option(None),
+    action: str | None = typer.Option(None),
+    limit: int = 50,
+    url: str = URL,
+    token: str | None = TOKEN,
+) -> None:
+    """The newest audit log entries (ingest and admin actions)."""
+    params = {k: v for k, v in {"agency": agency, "action": action, "limit": limit}.items() if v}
+    rows = _call("GET", url, "/admin/audit", token, params=params)
+    _table(rows, ["id", "at", "actor", "agency_code", "action", "outcome", "accepted", "rejected"])
+
+
+@keys_app.command("issue")
+def issue_key(
+    agency: str = typer.Option(..., "--agency", help="Agency code, e.g. SXD"),
+    label: str | None = typer.Option(None, help="What the key is for"),
+    url: str = URL,
+    token: str | None = TOKEN,
+) -> None:
+    """Issue a new API key; the key is printed once, as the last line."""
+    result = _call("POST", url, "/admin/keys", token, json={"agency": agency, "label": label})
+    typer.echo(
+        f"key {result['key_id']} issued for {result['agency']}; store it now, it is not shown again:"
+    )
+    typer.echo(result["api_key"])
+
+
+@keys_app.command("list")
+def list_keys(
+    agency: str | None = typer.Option(None), url: str = URL, token: str | None = TOKEN
+) -> None:
+    """Keys (without their secrets)."""
+    rows = _call("GET", url, "/admin/keys", token, params={"agency": agency} if agency else {})
+    _table(rows, ["key_id", "agency_code", "label", "created_at", "revoked_at"])
+
+
+@keys_app.command("revoke")
+def revoke_key(key_id: str, url: str = URL, token: str | None = TOKEN) -> None:
+    """Revoke a key: requests and signed messages made with it are refused from now on."""
+    _call("POST", url, f"/admin/keys/{key_id}/revoke", token)
+    typer.echo(f"key {key_id} revoked")
+
+
+@connectors_app.command("add")
+def add_connector(
+    name: str,
+    kind: str = typer.Option(..., help="department, cioc, home_affairs, national_portal, other"),
+    endpoint: str = typer.Option(..., help="HTTP(S) URL that receives POSTed events"),
+    topic: list[str] = typer.Option(..., "--topic", help="Topic whose events it receives (repeat)"),
+    agency: str | None = typer.Option(None, help="Only this agency's events"),
+    secret: str | None = typer.Option(None, help="HMAC secret for the X-PASC-Signature header"),
+    url: str = URL,
+    token: str | None = TOKEN,
+) -> None:
+    """Add or change a connector."""
+    body = {
+        "name": name,
+        "kind": kind,
+        "endpoint": endpoint,
+        "topics": topic,
+        "agency_code": agency,
+        "secret": secret,
+    }
+    result = _call("PUT", url, f"/admin/connectors/{name}", token, json=body)
+    typer.echo(json.dumps(result, ensure_ascii=False))
+
+
+@connectors_app.command("list")
+def list_connectors(url: str = URL, token: str | None = TOKEN) -> None:
+    """Connectors and their delivery counts by status."""
+    result = _call("GET", url, "/admin/connectors", token)
+    _table(result["connectors"], ["name", "kind", "endpoint", "agency_code", "paused"])
+    typer.echo("")
+    _table(result["deliveries"], ["connector", "status", "n", "oldest"])
+
+
+@connectors_app.command("pause")
+def pause(name: str, url: str = URL, token: str | None = TOKEN) -> None:
+    """Stop delivering to a connector (deliveries keep queueing)."""
+    typer.echo(_call("POST", url, f"/admin/connectors/{name}/pause", token))
+
+
+@connectors_app.command("resume")
+def resume(name: str, url: str = URL, token: str | None = TOKEN) -> None:
+    """Deliver again, in order, from where it stopped."""
+    typer.echo(_call("POST", url, f"/admin/connectors/{name}/resume", token))
+
+
+@connectors_app.command("replay")
+def replay(
+    name: str,
+    status: str = typer.Option("dead", help="dead: the dead letters; all: delivered ones too"),
+    url: str = URL,
+    token: str | None = TOKEN,
+) -> None:
+    """Queue deliveries again (receivers deduplicate by X-PASC-Event-Id)."""
+    typer.echo(
+        _call("POST", url, f"/admin/connectors/{name}/replay", token, params={"status": status})
+    )

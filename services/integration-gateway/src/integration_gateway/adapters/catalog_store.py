@@ -1,0 +1,48 @@
+"""The gateway's read model of the catalog: which agency owns which procedure (from catalog events)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pasc_runtime.db import Connection
+
+
+@dataclass(frozen=True)
+class KnownProcedure:
+    ma_tthc: str
+    ten_tthc: str
+    agency_code: str
+    withdrawn: bool
+
+
+async def upsert(conn: Connection, rows: list[tuple[str, str, str, bool, bool, int]]) -> None:
+    """rows: (ma_tthc, ten_tthc, agency_code, at_center, withdrawn, version); older versions lose."""
+    await conn.executemany(
+        """
+        INSERT INTO procedures AS p (ma_tthc, ten_tthc, agency_code, at_center, withdrawn, version)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (ma_tthc) DO UPDATE SET
+            ten_tthc = EXCLUDED.ten_tthc, agency_code = EXCLUDED.agency_code,
+            at_center = EXCLUDED.at_center, withdrawn = EXCLUDED.withdrawn,
+            version = EXCLUDED.version
+        WHERE p.version <= EXCLUDED.version
+        """,
+        rows,
+    )
+
+
+async def mark_withdrawn(conn: Connection, rows: list[tuple[str, int]]) -> None:
+    await conn.executemany(
+        "UPDATE procedures SET withdrawn = true, version = $2 WHERE ma_tthc = $1 AND version <= $2",
+        rows,
+    )
+
+
+async def lookup(conn: Any, codes: list[str]) -> dict[str, KnownProcedure]:
+    rows = await conn.fetch(
+        "SELECT ma_tthc, ten_tthc, agency_code, withdrawn FROM procedures"
+        " WHERE ma_tthc = ANY($1::text[])",
+        codes,
+    )
+    return {r["ma_tthc"]: KnownProcedure(**dict(r)) for r in rows}

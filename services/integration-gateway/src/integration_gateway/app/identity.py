@@ -1,0 +1,143 @@
+"""Who is calling: API keys for HTTP, HMAC signatures for the Kafka ingress."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from integration_gateway.adapters import audit, keys_store
+from integration_gateway.adapters.key_vault import KeyVault
+from integration_gateway.domain.identity import (
+    issue_key,
+    key_id_of,
+    key_matches,
+    signature_matches,
+)
+from pasc_contracts.codec import DecodeError
+from pasc_contracts.events.deadletter import FailureKind
+from pasc_runtime.db import Connection
+
+AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
+INGRESS_NAMESPACE = uuid.UUID("2b9f7f0e-8c4d-4a8e-b6a3-5d0f1e2c3b4a")
+HEADER_AGENCY = "x-pasc-agency"
+HEADER_TIMESTAMP = "x-pasc-timestamp"
+HEADER_MESSAGE_ID = "x-pasc-message-id"
+HEADER_SIGNATURE = "x-pasc-signature"
+
+
+@dataclass(frozen=True)
+class Caller:
+    agency_code: str
+    key_id: str
+
+    @property
+    def actor(self) -> str:
+        return f"key:{self.key_id}"
+
+
+class InvalidAgency(ValueError):
+    pass
+
+
+async def authenticate(db: Any, presented: str | None) -> Caller | None:
+    if not presented:
+        return None
+    key_id = key_id_of(presented)
+    if key_id is None:
+        return None
+    row = await keys_store.active(db, key_id)
+    if row is None or not key_matches(presented, row["key_hash"]):
+        return None
+    return Caller(agency_code=row["agency_code"], key_id=key_id)
+
+
+async def issue(
+    conn: Connection, vault: KeyVault, *, agency_code: str, label: str | None, actor: str
+) -> tuple[str, str]:
+    """A new key for the agency; returns (key id, the key). The key is shown once, never stored in clear."""
+    if not AGENCY_CODE.match(agency_code):
+        raise InvalidAgency(f"agency code {agency_code!r} must be 2-16 upper-case letters/digits")
+    issued = issue_key()
+    await keys_store.add(
+        conn,
+        key_id=issued.key_id,
+        agency_code=agency_code,
+        key_hash=issued.key_hash,
+        sealed=vault.seal(issued.secret_key),
+        label=label,
+        created_by=actor,
+    )
+    await audit.record(
+        conn,
+        actor=actor,
+        agency_code=agency_code,
+        action="key.issued",
+        outcome="ok",
+        details={"key_id": issued.key_id, "label": label},
+    )
+    return issued.key_id, issued.secret_key
+
+
+@dataclass(frozen=True)
+class IngressMessage:
+    """A verified message of the Kafka ingress; its id is derived from the sender's message id."""
+
+    event_id: uuid.UUID
+    agency_code: str
+    message_id: str
+    body: bytes
+
+
+class IngressVerifier:
+    """Checks the agency, timestamp window and HMAC signature of each ingress message."""
+
+    def __init__(self, pool: Any, vault: KeyVault, max_skew_s: int, cache_s: float = 5.0) -> None:
+        self._pool = pool
+        self._vault = vault
+        self._max_skew = max_skew_s
+        self._cache_s = cache_s
+        self._keys: dict[str, tuple[float, list[str]]] = {}
+
+    async def _keys_of(self, agency: str) -> list[str]:
+        cached = self._keys.get(agency)
+        if cached and time.monotonic() - cached[0] < self._cache_s:
+            return cached[1]
+        sealed = await keys_store.sealed_keys_of(self._pool(), agency)
+        keys = [self._vault.open(s) for s in sealed]
+        self._keys[agency] = (time.monotonic(), keys)
+        return keys
+
+    async def __call__(self, record: Any) -> IngressMessage:
+        headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or ())}
+        missing = [
+            h
+            for h in (HEADER_AGENCY, HEADER_TIMESTAMP, HEADER_MESSAGE_ID, HEADER_SIGNATURE)
+            if not headers.get(h)
+        ]
+        if missing:
+            raise DecodeError(FailureKind.BAD_SIGNATURE, f"unsigned: missing headers {missing}")
+        agency, stamp = headers[HEADER_AGENCY], headers[HEADER_TIMESTAMP]
+        message_id, signature = headers[HEADER_MESSAGE_ID], headers[HEADER_SIGNATURE]
+        try:
+            skew = abs(time.time() - float(stamp))
+        except ValueError:
+            raise DecodeError(FailureKind.BAD_SIGNATURE, "timestamp is not a number") from None
+        if skew > self._max_skew:
+            raise DecodeError(
+                FailureKind.BAD_SIGNATURE, f"timestamp outside the {self._max_skew}s window"
+            )
+        body = record.value or b""
+        keys = await self._keys_of(agency)
+        if not any(signature_matches(k, stamp, message_id, body, signature) for k in keys):
+            raise DecodeError(
+                FailureKind.BAD_SIGNATURE, f"signature does not match a key of {agency}"
+            )
+        return IngressMessage(
+            event_id=uuid.uuid5(INGRESS_NAMESPACE, f"{agency}:{message_id}"),
+            agency_code=agency,
+            message_id=message_id,
+            body=body,
+        )

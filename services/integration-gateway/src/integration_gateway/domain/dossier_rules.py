@@ -1,0 +1,247 @@
+"""From DVCQG records to the canonical dossier stream: what is accepted, and which events it makes.
+
+Department systems sync periodically, so intermediate statuses are often skipped (2 straight to
+10 is normal). Only what contradicts the record or its history is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from pasc_contracts import Event
+from pasc_contracts.dvcqg import HoSoMC
+from pasc_contracts.events import dossier as ev
+from pasc_contracts.events.dossier import DossierSnapshot, KenhThucHien, LoaiDoiTuong
+from pasc_contracts.events.dossier import TrangThaiHoSo as S
+
+PRODUCER = "integration-gateway"
+TERMINAL = {S.TU_CHOI, S.CONG_DAN_RUT, S.DUNG_XU_LY, S.DA_TRA_KET_QUA}
+IN_PROGRESS = {S.DA_TIEP_NHAN, S.DANG_XU_LY, S.YEU_CAU_BO_SUNG, S.YEU_CAU_THANH_TOAN}
+STATUS_EVENTS: dict[S, type[Event]] = {
+    S.TU_CHOI: ev.DossierRefused,
+    S.CONG_DAN_RUT: ev.DossierWithdrawn,
+    S.DUNG_XU_LY: ev.DossierStopped,
+    S.DA_XU_LY: ev.DossierProcessed,
+    S.DA_TRA_KET_QUA: ev.DossierResultReturned,
+}
+
+
+@dataclass(frozen=True)
+class DossierState:
+    """What the gateway keeps of a dossier: the figures' facts, never personal data."""
+
+    ma_ho_so: str
+    ma_tthc: str
+    ma_linh_vuc: str | None
+    agency_code: str
+    kenh_thuc_hien: KenhThucHien
+    loai_doi_tuong: LoaiDoiTuong | None
+    applicant_id: str | None
+    trang_thai_ho_so: S
+    ngay_tiep_nhan: datetime
+    ngay_hen_tra: datetime
+    due_at_in_force: datetime
+    supplement_count: int
+    ngay_ket_thuc_xu_ly: datetime | None
+    ngay_tra: datetime | None
+    digitized_docs: frozenset[str]
+    digitized: bool
+    reused_data: bool
+    electronic_result: bool
+    paid_online: bool
+    revision: int
+
+    def snapshot(self) -> DossierSnapshot:
+        return DossierSnapshot(
+            ma_ho_so=self.ma_ho_so,
+            ma_tthc=self.ma_tthc,
+            ma_linh_vuc=self.ma_linh_vuc,
+            agency_code=self.agency_code,
+            kenh_thuc_hien=self.kenh_thuc_hien,
+            loai_doi_tuong=self.loai_doi_tuong,
+            applicant_id=self.applicant_id,
+            trang_thai_ho_so=self.trang_thai_ho_so,
+            ngay_tiep_nhan=self.ngay_tiep_nhan,
+            ngay_hen_tra=self.ngay_hen_tra,
+            due_at_in_force=self.due_at_in_force,
+            supplement_count=self.supplement_count,
+            ngay_ket_thuc_xu_ly=self.ngay_ket_thuc_xu_ly,
+            ngay_tra=self.ngay_tra,
+            digitized=self.digitized,
+            reused_data=self.reused_data,
+            electronic_result=self.electronic_result,
+            paid_online=self.paid_online,
+            revision=self.revision,
+        )
+
+    def facts(self) -> tuple[object, ...]:
+        """Everything but the revision: equal facts mean nothing to publish."""
+        return tuple(v for k, v in self.__dict__.items() if k != "revision")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    state: DossierState
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+    code: str = "invalid_record"
+
+
+def record_inconsistency(rec: HoSoMC) -> Refused | None:
+    """Dates that contradict each other, or a status without the dates it needs."""
+    if rec.NgayHenTra < rec.NgayTiepNhan:
+        return Refused("NgayHenTra is before NgayTiepNhan", "inconsistent_dates")
+    if rec.NgayKetThucXuLy is not None and rec.NgayKetThucXuLy < rec.NgayTiepNhan:
+        return Refused("NgayKetThucXuLy is before NgayTiepNhan", "inconsistent_dates")
+    if rec.NgayTra is not None and rec.NgayTra < rec.NgayTiepNhan:
+        return Refused("NgayTra is before NgayTiepNhan", "inconsistent_dates")
+    if rec.TrangThaiHoSo in (S.DA_XU_LY, S.DA_TRA_KET_QUA) and rec.NgayKetThucXuLy is None:
+        return Refused(
+            f"TrangThaiHoSo {int(rec.TrangThaiHoSo)} requires NgayKetThucXuLy", "missing_dates"
+        )
+    return None
+
+
+def transition_error(old: S, new: S) -> str | None:
+    if old == new:
+        return None
+    if old in TERMINAL:
+        return f"TrangThaiHoSo {int(old)} is final; it cannot become {int(new)}"
+    if old == S.DA_XU_LY and new != S.DA_TRA_KET_QUA:
+        return f"a processed dossier (9) can only be returned (10), not become {int(new)}"
+    if new == S.MOI_DANG_KY:
+        return f"TrangThaiHoSo cannot go back from {int(old)} to 1"
+    if new == S.DA_TIEP_NHAN and old in IN_PROGRESS - {S.DA_TIEP_NHAN}:
+        return f"TrangThaiHoSo cannot go back from {int(old)} to 2"
+    return None
+
+
+def state_from(
+    rec: HoSoMC, agency_code: str, applicant_id: str | None, previous: DossierState | None
+) -> DossierState:
+    supplements = rec.DanhSachHoSoBoSung
+    new_dues = [s.NgayHenTraMoi for s in supplements if s.NgayHenTraMoi is not None]
+    docs = frozenset(
+        d.TepDinhKemId or d.MaThanhPhanHoSo or f"#{i}"
+        for i, d in enumerate(rec.TaiLieuNop)
+        if d.DuocSoHoa == 1
+    )
+    return DossierState(
+        ma_ho_so=rec.MaHoSo,
+        ma_tthc=rec.MaTTHC,
+        ma_linh_vuc=rec.MaLinhVuc,
+        agency_code=agency_code,
+        kenh_thuc_hien=rec.KenhThucHien or KenhThucHien.TRUC_TIEP,
+        loai_doi_tuong=rec.LoaiDoiTuong,
+        applicant_id=applicant_id or (previous.applicant_id if previous else None),
+        trang_thai_ho_so=rec.TrangThaiHoSo,
+        ngay_tiep_nhan=rec.NgayTiepNhan,
+        ngay_hen_tra=rec.NgayHenTra,
+        due_at_in_force=new_dues[-1] if new_dues else rec.NgayHenTra,
+        supplement_count=len(supplements),
+        ngay_ket_thuc_xu_ly=rec.NgayKetThucXuLy,
+        ngay_tra=rec.NgayTra,
+        digitized_docs=docs | (previous.digitized_docs if previous else frozenset()),
+        digitized=rec.HoSoCoThanhPhanSoHoa == 1 or bool(docs),
+        reused_data=any(d.DuocTaiSuDung == 1 or d.DuocLayTuKhoDMQG == 1 for d in rec.TaiLieuNop),
+        electronic_result=any(g.DuongDanTepTinKetQua for g in rec.DanhSachGiayToKetQua),
+        paid_online=rec.DuocThanhToanTrucTuyen == 1,
+        revision=previous.revision if previous else 0,
+    )
+
+
+class _Emitter:
+    """Numbers the events of one change: each carries the state at its own revision."""
+
+    def __init__(self, state: DossierState) -> None:
+        self.state = state
+        self.events: list[Event] = []
+
+    def emit(self, cls: type[Event], state: DossierState, **extra: object) -> None:
+        self.state = replace(state, revision=self.state.revision + 1)
+        payload = {"dossier": self.state.snapshot(), **extra}
+        self.events.append(cls.model_validate({"producer": PRODUCER, "payload": payload}))
+
+
+def translate(
+    rec: HoSoMC, agency_code: str, applicant_id: str | None, previous: DossierState | None
+) -> Accepted | Refused:
+    """Accept the record and say which events it makes, or say why it is refused."""
+    if (inconsistency := record_inconsistency(rec)) is not None:
+        return inconsistency
+    if previous is not None:
+        if previous.agency_code != agency_code:
+            return Refused(
+                f"MaHoSo {rec.MaHoSo} belongs to agency {previous.agency_code}", "other_agency"
+            )
+        if previous.ma_tthc != rec.MaTTHC:
+            return Refused(
+                f"MaTTHC of dossier {rec.MaHoSo} cannot change from {previous.ma_tthc}",
+                "ma_tthc_changed",
+            )
+        if (problem := transition_error(previous.trang_thai_ho_so, rec.TrangThaiHoSo)) is not None:
+            return Refused(problem, "invalid_transition")
+    new = state_from(rec, agency_code, applicant_id, previous)
+    if previous is None:
+        return Accepted(*_received(new))
+    if new.facts() == previous.facts():
+        return Accepted(previous, [])
+    return Accepted(*_changed(previous, new))
+
+
+def _received(new: DossierState) -> tuple[DossierState, list[Event]]:
+    out = _Emitter(new)
+    at_reception = new.trang_thai_ho_so in (S.MOI_DANG_KY, S.DA_TIEP_NHAN)
+    first = (
+        new
+        if at_reception
+        else replace(new, trang_thai_ho_so=S.DA_TIEP_NHAN, ngay_ket_thuc_xu_ly=None, ngay_tra=None)
+    )
+    out.emit(ev.DossierReceived, first)
+    if not at_reception:
+        out.emit(
+            _status_event(S.DA_TIEP_NHAN, new.trang_thai_ho_so), new, from_status=S.DA_TIEP_NHAN
+        )
+    return out.state, out.events
+
+
+def _status_event(old: S, new: S) -> type[Event]:
+    if new == S.YEU_CAU_BO_SUNG:
+        return ev.DossierSupplementRequested
+    if old == S.YEU_CAU_BO_SUNG and new == S.DANG_XU_LY:
+        return ev.DossierSupplementAnswered
+    return STATUS_EVENTS.get(new, ev.DossierStatusChanged)
+
+
+def _changed(old: DossierState, new: DossierState) -> tuple[DossierState, list[Event]]:
+    out = _Emitter(old)
+    if new.supplement_count > old.supplement_count:
+        out.emit(
+            ev.DossierSupplementRequested,
+            new,
+            from_status=old.trang_thai_ho_so,
+            ngay_hen_tra_truoc=old.due_at_in_force,
+            ngay_hen_tra_moi=new.due_at_in_force,
+        )
+    elif new.due_at_in_force != old.due_at_in_force:
+        out.emit(
+            ev.DossierDueDateChanged,
+            new,
+            old_due_at=old.due_at_in_force,
+            new_due_at=new.due_at_in_force,
+        )
+    for doc in sorted(new.digitized_docs - old.digitized_docs):
+        out.emit(ev.DossierDocumentDigitized, new, tep_dinh_kem_id=doc)
+    status_moved = new.trang_thai_ho_so != old.trang_thai_ho_so
+    already_said = status_moved and new.trang_thai_ho_so == S.YEU_CAU_BO_SUNG and out.events
+    if status_moved and not already_said:
+        cls = _status_event(old.trang_thai_ho_so, new.trang_thai_ho_so)
+        out.emit(cls, new, from_status=old.trang_thai_ho_so)
+    if not out.events:
+        out.emit(ev.DossierUpdated, new)
+    return out.state, out.events

@@ -1,0 +1,70 @@
+"""API keys, signatures and pseudonyms: the gateway's cryptography, with no I/O.
+
+An API key is `pasc_<key id>_<secret>`; only its SHA-256 is stored (the secret has 256 bits of
+entropy, so a slow hash adds nothing). Kafka ingress messages are signed with
+HMAC-SHA256(key=the API key, message=f"{timestamp}.{message id}.".encode() + body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+KEY_PREFIX = "pasc"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key_id: str
+    secret_key: str
+    key_hash: str
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_key() -> IssuedKey:
+    key_id = secrets.token_hex(6)
+    key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+    return IssuedKey(key_id=key_id, secret_key=key, key_hash=hash_key(key))
+
+
+def key_id_of(key: str) -> str | None:
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1]:
+        return None
+    return parts[1]
+
+
+def key_matches(key: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_key(key), stored_hash)
+
+
+def signing_input(timestamp: str, message_id: str, body: bytes) -> bytes:
+    return f"{timestamp}.{message_id}.".encode() + body
+
+
+def sign(key: str, timestamp: str, message_id: str, body: bytes) -> str:
+    return hmac.new(key.encode(), signing_input(timestamp, message_id, body), "sha256").hexdigest()
+
+
+def signature_matches(
+    key: str, timestamp: str, message_id: str, body: bytes, signature: str
+) -> bool:
+    return hmac.compare_digest(sign(key, timestamp, message_id, body), signature)
+
+
+def pseudonym(secret: str, id_number: str | None) -> str | None:
+    """A stable applicant id that cannot be turned back into the ID number without the secret."""
+    if not id_number or not id_number.strip():
+        return None
+    normalized = "".join(id_number.split()).upper()
+    return hmac.new(secret.encode(), normalized.encode(), "sha256").hexdigest()[:20]
+
+
+def hmac_equal(a: str, b: str) -> bool:
+    """Constant-time comparison of two secrets."""
+    return hmac.compare_digest(a.encode(), b.encode())
