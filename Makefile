@@ -8,7 +8,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PY := .venv/bin/python
 STACK := $(PY) deploy/local/stack.py
-TEST_PATHS := contracts/tests runtime/tests $(wildcard services/*/tests) tests
+TEST_PATHS := contracts/tests runtime/tests simulator/tests $(wildcard services/*/tests) tests
 
 .PHONY: help install up down logs status infra-up infra-down reset contracts contracts-check \
 	lint format test test-unit test-integration

@@ -6,6 +6,8 @@ validated on its own, so one bad record never rejects the good ones beside it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -157,3 +159,17 @@ INGRESS_EXAMPLE: dict[str, Any] = {
         }
     ],
 }
+
+
+# The Kafka ingress (`gateway.ingress.dvcqg.v1`): a DongBoHoSoMC or CapNhatTienDoHoSoMC body,
+# with these headers. The signature is HMAC-SHA256, keyed by the agency's API key, over
+# f"{timestamp}.{message_id}." followed by the body bytes, in lower-case hex.
+INGRESS_HEADER_AGENCY = "x-pasc-agency"
+INGRESS_HEADER_TIMESTAMP = "x-pasc-timestamp"  # Unix seconds; outside the gateway's window: refused
+INGRESS_HEADER_MESSAGE_ID = "x-pasc-message-id"  # unique per message; a replay has no effect
+INGRESS_HEADER_SIGNATURE = "x-pasc-signature"
+
+
+def ingress_signature(key: str, timestamp: str, message_id: str, body: bytes) -> str:
+    message = f"{timestamp}.{message_id}.".encode() + body
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()

@@ -17,15 +17,21 @@ from integration_gateway.domain.identity import (
     signature_matches,
 )
 from pasc_contracts.codec import DecodeError
+from pasc_contracts.dvcqg import (
+    INGRESS_HEADER_AGENCY,
+    INGRESS_HEADER_MESSAGE_ID,
+    INGRESS_HEADER_SIGNATURE,
+    INGRESS_HEADER_TIMESTAMP,
+)
 from pasc_contracts.events.deadletter import FailureKind
 from pasc_runtime.db import Connection
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
 INGRESS_NAMESPACE = uuid.UUID("2b9f7f0e-8c4d-4a8e-b6a3-5d0f1e2c3b4a")
-HEADER_AGENCY = "x-pasc-agency"
-HEADER_TIMESTAMP = "x-pasc-timestamp"
-HEADER_MESSAGE_ID = "x-pasc-message-id"
-HEADER_SIGNATURE = "x-pasc-signature"
+HEADER_AGENCY = INGRESS_HEADER_AGENCY
+HEADER_TIMESTAMP = INGRESS_HEADER_TIMESTAMP
+HEADER_MESSAGE_ID = INGRESS_HEADER_MESSAGE_ID
+HEADER_SIGNATURE = INGRESS_HEADER_SIGNATURE
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """API keys, signatures and pseudonyms: the gateway's cryptography, with no I/O.
 
 An API key is `pasc_<key id>_<secret>`; only its SHA-256 is stored (the secret has 256 bits of
-entropy, so a slow hash adds nothing). Kafka ingress messages are signed with
-HMAC-SHA256(key=the API key, message=f"{timestamp}.{message id}.".encode() + body).
+entropy, so a slow hash adds nothing), plus a sealed copy to verify Kafka ingress signatures
+(`pasc_contracts.dvcqg.ingress_signature`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+
+from pasc_contracts.dvcqg import ingress_signature
 
 KEY_PREFIX = "pasc"
 
@@ -43,12 +45,8 @@ def key_matches(key: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_key(key), stored_hash)
 
 
-def signing_input(timestamp: str, message_id: str, body: bytes) -> bytes:
-    return f"{timestamp}.{message_id}.".encode() + body
-
-
 def sign(key: str, timestamp: str, message_id: str, body: bytes) -> str:
-    return hmac.new(key.encode(), signing_input(timestamp, message_id, body), "sha256").hexdigest()
+    return ingress_signature(key, timestamp, message_id, body)
 
 
 def signature_matches(

@@ -1,0 +1,1 @@
+"""Simulated department one-stop systems sending DVCQG traffic to the gateway."""
