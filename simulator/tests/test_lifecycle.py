@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pasc_contracts.dvcqg import HoSoMC
-
 from pasc_simulator.catalog import SimProcedure
 from pasc_simulator.lifecycle import simulate_month
 
 PROCEDURES = [
     SimProcedure(f"1.00{i:04d}", f"Thủ tục {i}", "LV", "Lĩnh vực", agency, level, days)
     for i, (agency, level, days) in enumerate(
-        [("SXD", "toan_trinh", 15), ("SXD", "mot_phan", 10), ("STP", "truc_tiep", 5), ("SYT", "toan_trinh", 7)]
+        [
+            ("SXD", "toan_trinh", 15),
+            ("SXD", "mot_phan", 10),
+            ("STP", "truc_tiep", 5),
+            ("SYT", "toan_trinh", 7),
+        ]
     )
 ]
 
@@ -39,7 +43,13 @@ def test_figures_add_up_and_look_like_a_real_month() -> None:
     city = m.expected_figures()["city"]  # type: ignore[attr-defined]
     assert city["received"] + sum(m.bad.values()) == 2000  # type: ignore[attr-defined]
     assert city["processed"] == city["on_time"] + city["late"]
-    closed = city["processed"] + city["in_process"] + city["refused"] + city["withdrawn"] + city["stopped"]
+    closed = (
+        city["processed"]
+        + city["in_process"]
+        + city["refused"]
+        + city["withdrawn"]
+        + city["stopped"]
+    )
     assert closed == city["received"]
     assert 0.75 < city["on_time"] / city["processed"] < 0.99
     assert 0.3 < city["online"] / city["received"] < 0.7
