@@ -21,3 +21,33 @@ async def test_platform_endpoints_are_served() -> None:
         assert (await client.get("/metrics")).status_code == 200
         assert (await client.get("/health")).status_code == 503  # not started: no broker, no DB
         assert "AsyncAPI" in (await client.get("/asyncapi")).text
+
+
+async def test_imports_refuse_unreadable_bodies_before_touching_anything() -> None:
+    app = build_app(Settings())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+        no_author = await client.post("/v1/imports", content=b"x")
+        assert no_author.status_code == 422
+        assert "recorded_by" in no_author.text
+        url = "/v1/imports?recorded_by=test"
+        header = await client.post(
+            url, content=b"ma_tthc\n1.001234\n", headers={"content-type": "text/csv"}
+        )
+        assert header.status_code == 400
+        assert "thiếu cột" in header.json()["detail"]
+        xml = await client.post(url, content=b"<x/>", headers={"content-type": "application/xml"})
+        assert xml.status_code == 415
+        bad_json = await client.post(
+            url, content=b'{"rows": 3}', headers={"content-type": "application/json"}
+        )
+        assert bad_json.status_code == 400
+
+
+async def test_malformed_codes_are_refused_by_name() -> None:
+    app = build_app(Settings())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+        response = await client.get("/v1/procedures/not-a-code")
+    assert response.status_code == 422
+    assert "ma_tthc" in response.text
