@@ -10,8 +10,8 @@ PY := .venv/bin/python
 STACK := $(PY) deploy/local/stack.py
 TEST_PATHS := contracts/tests runtime/tests simulator/tests $(wildcard services/*/tests) tests
 
-.PHONY: help install up down logs status infra-up infra-down reset contracts contracts-check \
-	lint format test test-unit test-integration
+.PHONY: help install up demo down logs status infra-up infra-down reset contracts contracts-check \
+	lint audit format test test-unit test-integration ops-deps kube-manifests bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -23,7 +23,11 @@ install: ## install uv if missing, then the workspace (all services, dev tools) 
 up: install ## start Kafka, PostgreSQL and the four services (data is kept between runs)
 	@$(STACK) up
 
-down: ## stop everything `make up` started
+demo: up ## the whole Center doing its job: plan, catalog, a simulated month of dossiers, the figures
+	@$(PY) -m pasc_simulator.demo
+
+down: ## stop everything `make up` started (and the demo's receivers)
+	@if [ -f .pasc/run/receivers.pid ]; then kill $$(cat .pasc/run/receivers.pid) 2>/dev/null || true; rm -f .pasc/run/receivers.pid; fi
 	@if [ -x $(PY) ]; then $(STACK) down; fi
 
 logs: ## follow the logs of every process
@@ -46,17 +50,41 @@ contracts: install ## regenerate the contract documents (refuses a breaking chan
 contracts-check: install
 	@$(PY) -m pasc_contracts.generate --check
 
-lint: install contracts-check ## ruff (lint, format, security rules), mypy (strict on contracts)
+lint: install contracts-check audit ## ruff (lint, format, security rules), mypy, pip-audit
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
 	@$(UV) run --frozen mypy contracts/src runtime/src
+
+audit: install ## pip-audit: known vulnerabilities in the packages uv.lock pins
+	@$(PY) deploy/local/audit_dependencies.py
 
 format: install
 	@$(UV) run --frozen ruff format .
 	@$(UV) run --frozen ruff check --fix .
 
-test: lint ## lint, then every test on a real broker and database (started here if needed)
+test: lint ops-deps ## lint, then every test on a real broker and database (started here if needed)
 	@$(PY) deploy/local/with_infra.py $(UV) run --frozen pytest $(TEST_PATHS)
+
+bench: up ## the benchmark (1M records; about 20 minutes): bench/results/latest.json and a table
+	@$(PY) bench/run.py
+
+bench-quick: up ## the same in about a minute, to check a change
+	@$(PY) bench/run.py --quick
+
+# The operations tests' tools: promtool and prometheus (Debian's package; as root, like `make up`
+# installs postgresql) and kustomize (kubectl's built-in one, else built from the Go module proxy).
+KUSTOMIZE_VERSION := v5.7.1
+ops-deps: ## install what the operations tests need, when missing (promtool, prometheus, kustomize)
+	@command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || { \
+		echo "installing Debian's prometheus (promtool)"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+	@command -v kustomize >/dev/null 2>&1 || kubectl kustomize --help >/dev/null 2>&1 \
+		|| [ -x .pasc/bin/kustomize ] || { echo "building kustomize $(KUSTOMIZE_VERSION)"; \
+		GOBIN=$(CURDIR)/.pasc/bin go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION); }
+
+kube-manifests: install ## regenerate deploy/k8s's topics, Kafka users, PrometheusRule, dashboards
+	@$(PY) deploy/k8s/generate.py
 
 test-unit: install
 	@$(UV) run --frozen pytest -m "not integration" $(TEST_PATHS)

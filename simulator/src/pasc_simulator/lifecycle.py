@@ -259,15 +259,16 @@ def _lifecycle(
             answered = _later(asked, rng.uniform(0.5, 4), rng)
             sync(answered, TrangThaiHoSo=4)
             due_in_force, moment = new_due, answered
+    if not digitized and rng.random() < 0.3:
+        moment = _later(moment, 0.5, rng)
+        sync(moment, TaiLieuNop=[{**documents[0], "DuocSoHoa": 1}])
+        outcome.digitized = moment <= month_end
     allowed = max(1, (due_in_force.date() - moment.date()).days)
     late = rng.random() < 0.08
     span = rng.uniform(1, 5) + allowed if late else rng.uniform(0.3, 0.95) * allowed
     finished = _later(moment, span * 5 / 7, rng)
     if late and finished <= due_in_force:
         finished = due_in_force + timedelta(days=1, hours=1)
-    if not digitized and rng.random() < 0.3:
-        sync(_later(moment, 0.5, rng), TaiLieuNop=[{**documents[0], "DuocSoHoa": 1}])
-        outcome.digitized = outcome.digitized or syncs[-1].at <= month_end
     finish_fields = {"NgayKetThucXuLy": format_dvcqg_date(finished)}
     returned = _later(finished, rng.uniform(0, 2), rng)
     if rng.random() < 0.5:

@@ -33,6 +33,7 @@ class Tally:
     accepted: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     via_kafka: int = 0
+    refusals_expected: int = 0
     unexpected: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -41,6 +42,7 @@ class Tally:
             "accepted": self.accepted,
             "rejected": dict(self.rejected),
             "via_kafka": self.via_kafka,
+            "refusals_expected": self.refusals_expected,
             "unexpected": self.unexpected[:50],
         }
 
@@ -139,6 +141,7 @@ async def _send_http(client: httpx.AsyncClient, key: str, batch: list[Sync], tal
     else:
         raise SystemExit("gateway kept failing; giving up")
     tally.sent += len(batch)
+    tally.refusals_expected += sum(not s.expect_accepted for s in batch)
     for sync, result in zip(batch, response.json()["results"], strict=True):
         if result["accepted"]:
             tally.accepted += 1

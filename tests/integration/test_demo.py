@@ -1,0 +1,85 @@
+"""A shortened `make demo` on real services: its summary is what the API shows, and what was simulated."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pasc_simulator.demo import LAST_PROCEDURE, Urls, month_params, run_demo
+from pasc_simulator.receivers import serve
+from support.processes import free_port, run_service
+
+pytestmark = pytest.mark.integration
+FIGURES = ("received", "processed", "on_time", "late", "online", "digitized")
+
+
+@pytest.fixture(scope="module")
+def platform(kafka_bootstrap: str, database_url: str) -> Iterator[Urls]:
+    fast = {"SNAPSHOT_DEBOUNCE_S": "1", "DELIVERY_POLL_INTERVAL_S": "0.1"}
+    with ExitStack() as stack:
+        services = {
+            module: stack.enter_context(
+                run_service(
+                    module, kafka=kafka_bootstrap, database_url=database_url, extra_env=fast
+                )
+            )
+            for module in (
+                "integration_gateway",
+                "task_service",
+                "catalog_service",
+                "reporting_service",
+            )
+        }
+        receivers = {}
+        for name in ("cioc", "department-sxd", "home-affairs"):
+            port = free_port()
+            server = serve(name, port)
+            stack.callback(server.shutdown)
+            receivers[name] = f"http://127.0.0.1:{port}"
+        yield Urls(
+            gateway=services["integration_gateway"].url,
+            task=services["task_service"].url,
+            catalog=services["catalog_service"].url,
+            reporting=services["reporting_service"].url,
+            receivers=receivers,
+        )
+
+
+def test_shortened_demo_summary_matches_the_api_and_the_simulation(
+    platform: Urls, tmp_path: Path
+) -> None:
+    period = (random.randrange(2040, 2090), 5)  # a month no other run has dossiers in
+    summary = run_demo(
+        platform, dossiers=400, seed=7, state_dir=tmp_path, settle_s=4, period=period
+    )
+
+    expected = summary["expected"]
+    assert {k: summary["kpi"][k] for k in FIGURES} == {k: expected["city"][k] for k in FIGURES}
+    for code, row in summary["by_agency"].items():
+        assert {k: row[k] for k in FIGURES} == {k: expected[code][k] for k in FIGURES}, code
+    assert summary["tally"]["unexpected"] == []
+    # Over HTTP each refusal is answered with its reason; the wrong records sent over Kafka
+    # are refused too (they are in no figure above), but only the audit log says so.
+    assert sum(summary["tally"]["rejected"].values()) == summary["tally"]["refusals_expected"] > 0
+
+    api: dict[str, Any] = httpx.get(
+        f"{platform.reporting}/v1/kpi", params=month_params(*period)
+    ).json()
+    assert {k: api[k] for k in FIGURES} == {k: summary["kpi"][k] for k in FIGURES}
+    dashboard = httpx.get(f"{platform.reporting}/dashboard")
+    assert dashboard.status_code == 200
+
+    cioc, department = summary["receivers"]["cioc"], summary["receivers"]["department-sxd"]
+    assert cioc["by_type"].get("kpi.snapshot", 0) > 0 and cioc["duplicates"] == 0
+    assert department["received"] > 0 and department["duplicates"] == 0
+    assert summary["receivers"]["home-affairs"]["by_type"] == {"camera.status_changed": 4}
+    assignment = next(
+        a for a in summary["task11"]["assignments"] if a["agency_code"] == LAST_PROCEDURE[1]
+    )
+    assert assignment["due_on"] is not None
