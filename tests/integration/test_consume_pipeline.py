@@ -47,7 +47,7 @@ def status_changed(ma_ho_so: str, revision: int) -> DossierStatusChanged:
 
 
 async def wait_for_dossier(
-    service: RunningService, ma_ho_so: str, check: Any = lambda d: True, timeout: float = 30
+    service: RunningService, ma_ho_so: str, check: Any = lambda d: True, timeout: float = 180
 ) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(base_url=service.url) as client:
@@ -94,7 +94,7 @@ async def test_redelivered_event_has_no_second_effect(
     conn = await asyncpg.connect(database_url)
     try:
         day_count = await conn.fetchval(
-            f"SELECT sum(received) FROM {reporting.schema}.received_daily"
+            f"SELECT sum(received) FROM {reporting.schema}.kpi_daily"
             " WHERE day = '2023-04-03' AND agency_code = 'SXD'"
         )
         inbox = await conn.fetchval(
@@ -129,7 +129,8 @@ async def test_poison_messages_go_to_dead_letters_and_the_partition_flows(
         kafka_bootstrap,
         "deadletter.v1",
         lambda v: (
-            v.get("payload", {}).get("consumer_group") == reporting.group
+            v.get("payload", {}).get("consumer_group")
+            == reporting.group_for("dossier.lifecycle.v1")
             and base64.b64decode(v["payload"].get("original_key_b64") or "") == ma_ho_so.encode()
         ),
         want=3,

@@ -210,7 +210,8 @@ async def test_signed_kafka_ingress_is_accepted_and_forgeries_are_dead_lettered(
         kafka_bootstrap,
         "deadletter.v1",
         lambda v: (
-            v.get("payload", {}).get("consumer_group") == gateway.group
+            v.get("payload", {}).get("consumer_group")
+            == gateway.group_for("gateway.ingress.dvcqg.v1")
             and f"{run}-FORGED".encode()
             in __import__("base64").b64decode(v["payload"]["original_value_b64"])
         ),

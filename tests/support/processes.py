@@ -33,6 +33,10 @@ class RunningService:
     process: subprocess.Popen[bytes]
     log: Path
 
+    def group_for(self, topic: str) -> str:
+        """The consumer group the service uses for `topic` (the runtime's default)."""
+        return f"{self.group}.{topic}"
+
 
 def wait_healthy(
     url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60
@@ -85,3 +89,81 @@ def run_service(
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@dataclass
+class ServiceProcess:
+    """A service that can be SIGKILLed and started again as the same instance: same name,
+    schema, consumer groups and port (run_service gives each start fresh ones)."""
+
+    module: str
+    name: str
+    schema: str
+    port: int
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def create(
+        cls,
+        module: str,
+        *,
+        kafka: str,
+        database_url: str,
+        extra_env: dict[str, str] | None = None,
+        name: str | None = None,
+        schema: str | None = None,
+    ) -> ServiceProcess:
+        """A new instance; `name` and `schema` shared with another one make a second replica."""
+        suffix = uuid.uuid4().hex[:8]
+        name = name or f"{module.replace('_', '-')}-test-{suffix}"
+        schema = schema or f"{module.split('_')[0]}_test_{suffix}"
+        port = free_port()
+        env = {
+            **os.environ,
+            "SERVICE_NAME": name,
+            "DB_SCHEMA": schema,
+            "HTTP_PORT": str(port),
+            "KAFKA_BOOTSTRAP_SERVERS": kafka,
+            "DATABASE_URL": database_url,
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = LOG_DIR / f"{name}-{port}.log"
+        return cls(module, name, schema, port, env, log)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self, timeout: float = 90) -> None:
+        """Start (again) and wait until /health answers 200; the log is appended to."""
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.module],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        wait_healthy(self.url, self.process, self.log, timeout)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, nothing flushed, no group left politely."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

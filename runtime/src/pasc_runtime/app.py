@@ -1,8 +1,9 @@
 """The composition every service shares: broker, pool, inbox consumers, outbox relay, ASGI app.
 
 A service's `build_app(settings)` creates a `Runtime`, registers its consumers, and calls
-`runtime.app(http=its_fastapi_app)`. FastStream serves `/health`, `/metrics` and `/asyncapi`;
-every other path goes to the service's own HTTP API.
+`runtime.app(http=its_fastapi_app)`. FastStream serves `/health`, `/ready`, `/metrics` and
+`/asyncapi`; every other path goes to the service's own HTTP API (traced: a server span per
+request). Consumers also get their lag measured (`pasc_consumer_lag`).
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ from typing import Any
 import asyncpg
 from faststream.asgi import AsgiFastStream, AsyncAPIRoute
 from faststream.specification import AsyncAPI
+from opentelemetry import trace
+from opentelemetry.trace import TracerProvider
 from prometheus_client import make_asgi_app
 
 from pasc_contracts import TOPICS, topic
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters
-from pasc_runtime.health import make_health
+from pasc_runtime.health import make_liveness, make_readiness
 from pasc_runtime.kafka import ensure_topics, make_broker
+from pasc_runtime.lag import ConsumerLag
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.outbox import OutboxRelay
 from pasc_runtime.settings import ServiceSettings
+from pasc_runtime.tracing import TRACER, instrument_http
 
 log = logging.getLogger(__name__)
 ASGIApp = Any
@@ -35,6 +40,8 @@ ASGIApp = Any
 
 class ServiceApp(AsgiFastStream):
     """AsgiFastStream whose unmatched paths go to the service's own HTTP app."""
+
+    runtime: Runtime | None = None
 
     def __init__(self, *args: Any, fallback: ASGIApp | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,10 +55,18 @@ class ServiceApp(AsgiFastStream):
 
 
 class Runtime:
-    def __init__(self, settings: ServiceSettings, *, migrations: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        migrations: Path | None = None,
+        tracer_provider: TracerProvider | None = None,
+    ) -> None:
+        """`tracer_provider`: the process's (`serve` installs it) unless given (tests)."""
         self.settings = settings
+        self.tracer_provider = tracer_provider or trace.get_tracer_provider()
         self.metrics = PlatformMetrics.create()
-        self.broker = make_broker(settings, self.metrics.registry)
+        self.broker = make_broker(settings, self.metrics.registry, self.tracer_provider)
         self.dead_letters = DeadLetters(
             self.broker,
             producer=settings.service_name,
@@ -71,6 +86,7 @@ class Runtime:
         self.consumers: list[EventConsumer] = []
         self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._running = False
 
     def background(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
         """Run `loop` while the service runs (after start-up); restarted if it crashes."""
@@ -101,10 +117,13 @@ class Runtime:
         decoder: Decoder | None = None,
     ) -> EventConsumer:
         """Apply `handler` to the topic's messages; `decoder` replaces the contract decoding
-        (e.g. for an ingress topic carrying external formats)."""
+        (e.g. for an ingress topic carrying external formats).
+
+        Each topic gets its own consumer group by default (`<service>.<topic>`), so adding a
+        subscription never makes the others rebalance."""
         consumer = EventConsumer(
             topic=topic(topic_name),
-            group=group or self.settings.service_name,
+            group=group or f"{self.settings.service_name}.{topic_name}",
             handler=handler,
             pool=lambda: self.pool,
             dead_letters=self.dead_letters,
@@ -112,8 +131,16 @@ class Runtime:
             max_retries=self.settings.consumer_max_retries,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
             decoder=decoder,
+            tracer=self.tracer_provider.get_tracer(TRACER),
         )
         consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)
+        if not self.consumers:
+            lag = ConsumerLag(
+                self.settings,
+                lambda: [(c.group, c.topic.name) for c in self.consumers],
+                self.metrics.consumer_lag,
+            )
+            self.background("consumer-lag", lag.run)
         self.consumers.append(consumer)
         return consumer
 
@@ -133,8 +160,10 @@ class Runtime:
         self.relay.start()
         for name, loop in self._loops:
             self._tasks.append(asyncio.create_task(self._supervise(name, loop), name=name))
+        self._running = True
 
     async def stop_background(self) -> None:
+        self._running = False
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -156,12 +185,23 @@ class Runtime:
     async def broker_ok(self) -> bool:
         return await self.broker.ping(timeout=2.0)
 
+    def partitions(self) -> dict[str, int | None]:
+        """Partitions each consumer holds ("group topic"), None until it joined its group."""
+        return {
+            f"{c.group} {c.topic.name}": (
+                None if c.assignment.partitions is None else len(c.assignment.partitions)
+            )
+            for c in self.consumers
+        }
+
     def app(self, *, title: str, description: str, http: ASGIApp | None = None) -> ServiceApp:
-        return ServiceApp(
+        checks = {"broker": self.broker_ok, "database": self.database_ok}
+        service_app = ServiceApp(
             self.broker,
-            fallback=http,
+            fallback=None if http is None else instrument_http(http, self.tracer_provider),
             asgi_routes=[
-                ("/health", make_health({"broker": self.broker_ok, "database": self.database_ok})),
+                ("/health", make_liveness(lambda: self._running, checks)),
+                ("/ready", make_readiness(checks, self.partitions)),
                 ("/metrics", make_asgi_app(self.metrics.registry)),
             ],
             asyncapi_path=AsyncAPIRoute("/asyncapi", include_in_schema=False),
@@ -171,3 +211,5 @@ class Runtime:
             on_shutdown=[self.stop_background],
             after_shutdown=[self.close_resources],
         )
+        service_app.runtime = self
+        return service_app

@@ -2,40 +2,52 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.app.deliveries import DeliveryMetrics, Dispatcher, enqueue_handler
-from integration_gateway.app.handlers import ingress_handler, on_catalog_events
+from integration_gateway.app.handlers import (
+    ingress_handler,
+    on_catalog_decisions,
+    on_catalog_events,
+)
 from integration_gateway.app.http import make_api
 from integration_gateway.app.identity import IngressVerifier
 from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.settings import Settings
 from pasc_runtime.app import Runtime, ServiceApp
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 DELIVERED_TOPICS = ("dossier.lifecycle.v1", "kpi.snapshots.v1", "camera.status.v1")
 
 
 def build_app(settings: Settings) -> ServiceApp:
+    if settings.http_host not in ("127.0.0.1", "localhost"):
+        if settings.uses_local_secrets():
+            log.warning(
+                "KEY_ENCRYPTION_SECRET or PSEUDONYM_SECRET is the local development default; "
+                "set both before serving anything but this machine"
+            )
+        if settings.admin_token is None:
+            log.warning("ADMIN_TOKEN is unset: /admin trusts every client that looks local")
     runtime = Runtime(settings, migrations=MIGRATIONS)
     metrics = GatewayMetrics(runtime.metrics.registry)
     runtime.consume("catalog.procedures.v1", on_catalog_events)
+    runtime.consume("catalog.decisions.v1", on_catalog_decisions)
     runtime.consume(
         "gateway.ingress.dvcqg.v1",
-        ingress_handler(settings.pseudonym_secret, metrics),
+        ingress_handler(settings.pseudonym_secret.get_secret_value(), metrics),
         decoder=IngressVerifier(
             lambda: runtime.pool,
-            KeyVault(settings.key_encryption_secret),
+            KeyVault(settings.key_encryption_secret.get_secret_value()),
             settings.ingress_max_skew_s,
+            cache_s=settings.ingress_key_cache_s,
         ),
     )
     for topic_name in DELIVERED_TOPICS:
-        runtime.consume(
-            topic_name,
-            enqueue_handler(topic_name),
-            group=f"{settings.service_name}.deliveries",
-        )
+        runtime.consume(topic_name, enqueue_handler(topic_name))
     dispatcher = Dispatcher(
         database_url=settings.database_url,
         schema=settings.db_schema,

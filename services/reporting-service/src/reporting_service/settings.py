@@ -1,5 +1,7 @@
 """reporting-service's settings: the shared ones, with this service's defaults."""
 
+from pydantic import Field
+
 from pasc_runtime.settings import ServiceSettings
 
 
@@ -7,3 +9,12 @@ class Settings(ServiceSettings):
     service_name: str = "reporting-service"
     db_schema: str = "reporting"
     http_port: int = 8083
+    snapshot_debounce_s: float = Field(
+        default=5.0, gt=0, description="At most one CIOC snapshot round this often on changes."
+    )
+    snapshot_interval_s: float = Field(
+        default=60.0, gt=0, description="A CIOC snapshot round at least this often."
+    )
+    lag_interval_s: float = Field(default=15.0, gt=0, description="Consumer lag polling.")
+    dashboard_refresh_s: int = Field(default=30, ge=5, description="The dashboard reloads data.")
+    rebuild_batch_size: int = Field(default=2000, ge=1, description="Events per replayed batch.")

@@ -1,17 +1,130 @@
-"""reporting-service's HTTP API."""
+"""reporting-service's HTTP API: figures, overdue dossiers, coverage, plan, monthly report, dashboard."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
 
 import asyncpg
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Path, Query
+from fastapi.responses import HTMLResponse, Response
 
-from reporting_service.adapters import read_model_store
+from pasc_contracts import now_vn
+from reporting_service.adapters import kpi_queries, read_model_store
+from reporting_service.app import reports
+from reporting_service.app.dashboard import make_dashboard
+from reporting_service.app.kpi import coverage, kpi_report, plan_progress
+from reporting_service.app.metrics import ReportingMetrics
+from reporting_service.domain.agencies import AGENCY_NAMES
+from reporting_service.domain.periods import Period, PeriodError, checked, month_to_date, today_vn
+
+Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
-def make_api(pool: Callable[[], asyncpg.Pool]) -> FastAPI:
-    api = FastAPI(title="reporting-service", docs_url="/docs", openapi_url="/openapi.json")
+def invalid(field: str, message: str) -> HTTPException:
+    """A 422 shaped like FastAPI's own validation errors: the field and the reason."""
+    return HTTPException(422, [{"loc": ["query", field], "msg": message, "type": "value_error"}])
+
+
+def make_api(
+    pool: Callable[[], asyncpg.Pool], metrics: ReportingMetrics, refresh_s: int
+) -> FastAPI:
+    api = FastAPI(
+        title="reporting-service",
+        description="Figures for the CIOC and the office (counts of dossiers; rates 0..1).",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    api.include_router(make_dashboard(refresh_s))
+
+    async def agency_param(agency: str | None) -> str | None:
+        if agency is None or agency in AGENCY_NAMES:
+            return agency
+        if await kpi_queries.agency_known(pool(), agency):
+            return agency
+        raise invalid("agency", f"unknown agency code {agency!r}; known: {', '.join(AGENCY_NAMES)}")
+
+    def period_param(start: date | None, end: date | None) -> Period:
+        default = month_to_date(today_vn())
+        try:
+            return checked(
+                start or (end.replace(day=1) if end else default.start), end or default.end
+            )
+        except PeriodError as exc:
+            raise invalid(exc.field, str(exc)) from exc
+
+    @api.get("/v1/kpi")
+    async def kpi(
+        agency: Annotated[
+            str | None, Query(description="Agency code; city-wide without it")
+        ] = None,
+        start: Annotated[
+            date | None, Query(alias="from", description="First day, YYYY-MM-DD")
+        ] = None,
+        end: Annotated[date | None, Query(alias="to", description="Last day, inclusive")] = None,
+    ) -> dict[str, Any]:
+        """Figures of the period, breakdowns by agency, procedure, field and day, coverage, plan, score."""
+        code = await agency_param(agency)
+        period = period_param(start, end)
+        with metrics.query_seconds.labels("kpi").time():
+            async with pool().acquire() as conn:
+                return await kpi_report(conn, period, code, now_vn())
+
+    @api.get("/v1/overdue")
+    async def overdue(
+        agency: Annotated[str | None, Query(description="Agency code; all without it")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    ) -> dict[str, Any]:
+        """Dossiers in process past their due date in force, as of now, the longest overdue first."""
+        code = await agency_param(agency)
+        now = now_vn()
+        with metrics.query_seconds.labels("overdue").time():
+            rows = await kpi_queries.overdue_dossiers(pool(), now, code, limit)
+        for row in rows:
+            row["days_overdue"] = (now - row["due_at_in_force"]).days
+        return {"as_of": now, "dossiers": rows}
+
+    @api.get("/v1/coverage")
+    async def catalog_coverage(agency: str | None = None) -> dict[str, Any]:
+        """Procedures received at the Center over eligible, per agency and city-wide."""
+        async with pool().acquire() as conn:
+            return await coverage(conn, await agency_param(agency))
+
+    @api.get("/v1/plan")
+    async def plan(agency: str | None = None, plan_id: str | None = None) -> dict[str, Any]:
+        """The plan's task assignments per agency: done, in progress, overdue."""
+        async with pool().acquire() as conn:
+            return await plan_progress(conn, await agency_param(agency), today_vn(), plan_id)
+
+    @api.get("/v1/reports/monthly/{month}.html", response_class=HTMLResponse)
+    async def monthly_html(month: Month) -> HTMLResponse:
+        """The monthly report in Vietnamese, for the People's Committee."""
+        async with pool().acquire() as conn:
+            report = await reports.monthly_report(conn, month, now_vn())
+        return HTMLResponse(reports.render_html(report))
+
+    @api.get("/v1/reports/monthly/{month}/{table}.csv")
+    async def monthly_csv(month: Month, table: str) -> Response:
+        """One table of the monthly report: agencies, late_by_procedure, coverage or plan."""
+        if table not in reports.TABLES:
+            raise HTTPException(
+                404,
+                [
+                    {
+                        "loc": ["path", "table"],
+                        "msg": f"no table {table!r}; tables: {', '.join(reports.TABLES)}",
+                        "type": "value_error",
+                    }
+                ],
+            )
+        async with pool().acquire() as conn:
+            report = await reports.monthly_report(conn, month, now_vn())
+        return Response(
+            reports.render_csv(report, table),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="bao-cao-{month}-{table}.csv"'},
+        )
 
     @api.get("/v1/dossiers/{ma_ho_so}")
     async def get_dossier(ma_ho_so: str) -> dict[str, object]:

@@ -4,10 +4,95 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pasc_contracts import VN_TZ
 from pasc_contracts.events.dossier import DossierSnapshot
+
+IN_PROCESS = frozenset({2, 4, 5, 6})
+PROCESSED = frozenset({9, 10})
+
+
+def vn_day(moment: datetime) -> date:
+    """The calendar day in Vietnam: a dossier received at 23:00 +07:00 counts on that day."""
+    return moment.astimezone(VN_TZ).date()
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    """What the figures need of one dossier, as of its latest revision (no personal data)."""
+
+    ma_ho_so: str
+    revision: int
+    ma_tthc: str
+    ma_linh_vuc: str
+    agency_code: str
+    status: int
+    channel: int
+    ngay_tiep_nhan: datetime
+    ngay_hen_tra: datetime
+    due_at_in_force: datetime
+    supplement_count: int
+    ngay_ket_thuc_xu_ly: datetime | None
+    ngay_tra: datetime | None
+    digitized: bool
+    reused: bool
+    electronic_result: bool
+    paid_online: bool
+
+    @property
+    def received_day(self) -> date:
+        return vn_day(self.ngay_tiep_nhan)
+
+    @property
+    def finished_at(self) -> datetime | None:
+        """When processing ended: NgayKetThucXuLy, or NgayTra when a system leaves it out."""
+        return self.ngay_ket_thuc_xu_ly or self.ngay_tra
+
+    @property
+    def processed_day(self) -> date | None:
+        """The day a processed dossier (status 9 or 10) counts as processed; None otherwise."""
+        finished = self.finished_at
+        if self.status not in PROCESSED or finished is None:
+            return None
+        return vn_day(finished)
+
+    @property
+    def on_time(self) -> bool:
+        """Processed not after the due date in force; more than one supplement request is late."""
+        finished = self.finished_at
+        return (
+            finished is not None and self.supplement_count <= 1 and finished <= self.due_at_in_force
+        )
+
+    @property
+    def in_process(self) -> bool:
+        return self.status in IN_PROCESS
+
+    def overdue_at(self, now: datetime) -> bool:
+        return self.in_process and self.due_at_in_force < now
+
+    @classmethod
+    def of(cls, snap: DossierSnapshot) -> DossierFacts:
+        return cls(
+            ma_ho_so=snap.ma_ho_so,
+            revision=snap.revision,
+            ma_tthc=snap.ma_tthc,
+            ma_linh_vuc=snap.ma_linh_vuc or "",
+            agency_code=snap.agency_code,
+            status=int(snap.trang_thai_ho_so),
+            channel=int(snap.kenh_thuc_hien),
+            ngay_tiep_nhan=snap.ngay_tiep_nhan,
+            ngay_hen_tra=snap.ngay_hen_tra,
+            due_at_in_force=snap.due_at_in_force,
+            supplement_count=snap.supplement_count,
+            ngay_ket_thuc_xu_ly=snap.ngay_ket_thuc_xu_ly,
+            ngay_tra=snap.ngay_tra,
+            digitized=snap.digitized,
+            reused=snap.reused_data or bool(getattr(snap, "reused_from_national_db", False)),
+            electronic_result=snap.electronic_result,
+            paid_online=snap.paid_online,
+        )
 
 
 @dataclass(frozen=True)
@@ -17,7 +102,7 @@ class DossierFold:
 
     @property
     def received_day(self) -> date:
-        return self.latest.ngay_tiep_nhan.astimezone(VN_TZ).date()
+        return vn_day(self.latest.ngay_tiep_nhan)
 
 
 def fold(snapshots: Iterable[DossierSnapshot]) -> dict[str, DossierFold]:
@@ -31,3 +116,29 @@ def fold(snapshots: Iterable[DossierSnapshot]) -> dict[str, DossierFold]:
             latest = snap if snap.revision > seen.latest.revision else seen.latest
             folded[snap.ma_ho_so] = DossierFold(latest, seen.events + 1)
     return folded
+
+
+@dataclass(frozen=True)
+class DossierChangePlan:
+    """What one batch does to one dossier: its new state (None: stale, keep), and the events."""
+
+    ma_ho_so: str
+    new: DossierFacts | None
+    old: DossierFacts | None
+    events: int
+
+
+def plan_changes(
+    folded: dict[str, DossierFold], stored: dict[str, DossierFacts]
+) -> list[DossierChangePlan]:
+    """A newer revision replaces the stored state; an older or equal one changes nothing."""
+    plans = []
+    for key, batch in folded.items():
+        old = stored.get(key)
+        newer = old is None or batch.latest.revision > old.revision
+        plans.append(
+            DossierChangePlan(
+                key, DossierFacts.of(batch.latest) if newer else None, old, batch.events
+            )
+        )
+    return plans

@@ -1,0 +1,98 @@
+"""The KPI answer every interface shares (API, dashboard, CIOC snapshots, monthly report)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pasc_runtime.db import Connection
+from reporting_service.adapters import catalog_store, kpi_queries, plan_store
+from reporting_service.domain import plan as plan_rules
+from reporting_service.domain.agencies import AGENCY_NAMES
+from reporting_service.domain.figures import Figures, rate
+from reporting_service.domain.periods import Period, today_vn
+from reporting_service.domain.scoring import score
+
+
+async def agency_names(conn: Connection) -> dict[str, str]:
+    return {**AGENCY_NAMES, **await catalog_store.agency_names(conn)}
+
+
+async def coverage(conn: Connection, agency: str | None) -> dict[str, Any]:
+    rows = await catalog_store.coverage(conn)
+    per_agency = [
+        {**r, "coverage_rate": rate(r["at_center"], r["eligible"])}
+        for r in rows
+        if agency is None or r["agency_code"] == agency
+    ]
+    eligible = sum(r["eligible"] for r in per_agency)
+    at_center = sum(r["at_center"] for r in per_agency)
+    return {
+        "eligible": eligible,
+        "at_center": at_center,
+        "coverage_rate": rate(at_center, eligible),
+        "by_agency": per_agency,
+    }
+
+
+async def plan_progress(
+    conn: Connection, agency: str | None, today: date, plan_id: str | None = None
+) -> dict[str, Any]:
+    by_agency = plan_rules.progress(await plan_store.tasks(conn, agency, plan_id), today)
+    city = plan_rules.total(by_agency)
+    summary = city.as_dict()
+    summary.pop("overdue_tasks")
+    summary.pop("agency_code")
+    return {**summary, "by_agency": [p.as_dict() for p in by_agency.values()]}
+
+
+async def kpi_report(
+    conn: Connection, period: Period, agency: str | None, now: datetime, *, detail: bool = True
+) -> dict[str, Any]:
+    """The figures of the period (city-wide, or one agency) with breakdowns, coverage and score."""
+    figures = await kpi_queries.figures(conn, period, agency, now)
+    in_process, overdue = (await kpi_queries.backlog(conn, now, agency)).get(None, (0, 0))
+    report: dict[str, Any] = {
+        "scope": agency or "city",
+        "agency": agency,
+        "from": period.start,
+        "to": period.end,
+        "as_of": now,
+        **figures.as_dict(),
+        "backlog": {"in_process": in_process, "overdue": overdue},
+        "score": score(figures),
+    }
+    if not detail:
+        return report
+    names = await agency_names(conn)
+    by_agency = await kpi_queries.figures_by(conn, period, agency, now, "agency")
+    by_procedure = await kpi_queries.figures_by(conn, period, agency, now, "procedure")
+    procedures = await catalog_store.procedure_names(conn, [str(k) for k in by_procedure])
+    by_field = await kpi_queries.figures_by(conn, period, agency, now, "field")
+    daily = await kpi_queries.figures_by(conn, period, agency, now, "day")
+    backlog = await kpi_queries.backlog(conn, now, agency, "agency")
+    report["by_agency"] = [
+        {
+            "agency_code": k,
+            "agency_name": names.get(k, k),
+            **f.as_dict(),
+            "backlog_in_process": backlog.get(k, (0, 0))[0],
+            "backlog_overdue": backlog.get(k, (0, 0))[1],
+        }
+        for k, f in by_agency.items()
+    ]
+    report["by_procedure"] = [
+        {
+            "ma_tthc": k,
+            "ten_tthc": procedures.get(k, {}).get("ten_tthc"),
+            **f.as_dict(),
+        }
+        for k, f in sorted(by_procedure.items(), key=lambda kv: (-kv[1].received, str(kv[0])))
+    ]
+    report["by_field"] = [{"ma_linh_vuc": k or None, **f.as_dict()} for k, f in by_field.items()]
+    report["daily"] = [
+        {"day": day, **daily.get(day, Figures()).as_dict()} for day in period.each_day()
+    ]
+    report["coverage"] = await coverage(conn, agency)
+    report["plan"] = await plan_progress(conn, agency, today_vn(now))
+    return report

@@ -1,0 +1,67 @@
+"""Periods the figures are asked for: days in Vietnam's calendar, months, the 30-day window."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pasc_contracts import VN_TZ
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MAX_DAYS = 3 * 366
+
+
+def today_vn(now: datetime | None = None) -> date:
+    return (now or datetime.now(VN_TZ)).astimezone(VN_TZ).date()
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def each_day(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+
+class PeriodError(ValueError):
+    """A period that cannot be asked for; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def checked(start: date, end: date) -> Period:
+    if start > end:
+        raise PeriodError("from", f"'from' ({start}) is after 'to' ({end})")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise PeriodError("to", f"the period is longer than {MAX_DAYS} days")
+    return Period(start, end)
+
+
+def month_period(month: str) -> Period:
+    found = MONTH.match(month)
+    if not found:
+        raise PeriodError("month", f"'{month}' is not a month written YYYY-MM")
+    year, number = int(found.group(1)), int(found.group(2))
+    return Period(date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
+
+
+def previous_month(period: Period) -> Period:
+    last = period.start - timedelta(days=1)
+    return month_period(f"{last.year:04d}-{last.month:02d}")
+
+
+def month_to_date(day: date) -> Period:
+    return Period(day.replace(day=1), day)
+
+
+def trailing_days(day: date, days: int = 30) -> Period:
+    return Period(day - timedelta(days=days - 1), day)

@@ -1,0 +1,74 @@
+"""The dashboard page and the monthly report templates render without a database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi.testclient import TestClient
+from prometheus_client import CollectorRegistry
+
+from pasc_contracts import VN_TZ
+from reporting_service.app import reports
+from reporting_service.app.http import make_api
+from reporting_service.app.metrics import ReportingMetrics
+from reporting_service.domain.figures import Figures
+from reporting_service.domain.periods import month_period
+from reporting_service.domain.scoring import score
+
+
+def client() -> TestClient:
+    metrics = ReportingMetrics.create(CollectorRegistry())
+    return TestClient(make_api(lambda: None, metrics, 30))  # type: ignore[arg-type,return-value]
+
+
+def test_dashboard_is_vietnamese_by_default_english_on_request_and_self_contained() -> None:
+    c = client()
+    vi = c.get("/dashboard?date=2023-04-15")
+    assert vi.status_code == 200
+    assert "Tiếp nhận" in vi.text and "Xu hướng 30 ngày" in vi.text
+    assert "http://" not in vi.text and "https://" not in vi.text  # no CDN: works offline
+    assert '"trend_from": "2023-03-17"' in vi.text
+    en = c.get("/dashboard?lang=en")
+    assert "Received" in en.text
+    assert (
+        c.get("/dashboard/assets/dashboard.js")
+        .headers["content-type"]
+        .startswith("text/javascript")
+    )
+    assert c.get("/dashboard/assets/other.js").status_code == 404
+    bad = c.get("/dashboard?date=2023-02-30")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "date"]
+
+
+def test_monthly_report_renders_in_vietnamese_with_csv_tables() -> None:
+    figures = Figures(received=10, processed=8, on_time=6, late=2).as_dict()
+    compared = {
+        **figures,
+        **{f"{k}_previous": 1 for k in figures},
+        **{f"{k}_change": 1 for k in figures},
+    }
+    report = {
+        "month": "2023-04", "month_label": "04/2023", "previous_label": "03/2023",
+        "period": month_period("2023-04"), "generated_at": datetime(2023, 5, 2, tzinfo=VN_TZ),
+        "city": compared, "score": score(Figures(received=10, processed=8, on_time=6)),
+        "agencies": [{"agency_code": "SXD", "agency_name": "Sở Xây dựng", **compared}],
+        "late_by_procedure": [{"agency_code": "SXD", "agency_name": "Sở Xây dựng",
+                               "ma_tthc": "1.001234", "ten_tthc": "Cấp phép", "processed": 8, "late": 2}],
+        "coverage": {"eligible": 80, "at_center": 78, "coverage_rate": 0.975, "by_agency": [
+            {"agency_code": "SXD", "eligible": 80, "at_center": 78, "excluded": 2,
+             "coverage_rate": 0.975, "as_of": date(2023, 4, 1)}]},
+        "plan": {"tasks": 2, "done": 1, "overdue": 1, "done_rate": 0.5, "by_agency": [
+            {"agency_code": "SXD", "tasks": 2, "done": 1, "in_progress": 1, "not_started": 0,
+             "blocked": 0, "overdue": 1, "average_percent": 75.0, "done_rate": 0.5}]},
+        "plan_titles": {}, "submissions": {"SXD": {"state": "received"}}, "decisions": [],
+        "names": {"SXD": "Sở Xây dựng"},
+    }  # fmt: skip
+    html = reports.render_html(report)
+    assert "THÁNG 04/2023" in html and "Sở Xây dựng" in html and "Đã nộp" in html
+    assert "Chưa chấm" in html  # unsupported score groups are said to be so
+    for table in reports.TABLES:
+        text = reports.render_csv(report, table)
+        assert text.startswith("\ufeffMã cơ quan,")
+    assert "SXD,Sở Xây dựng,1.001234,Cấp phép,8,2" in reports.render_csv(
+        report, "late_by_procedure"
+    )

@@ -1,0 +1,179 @@
+"""The dashboard in a real headless browser (Debian's chromium, driven by Playwright).
+
+A real reporting-service, fed ~300 generated dossiers over 30 days of a month of their own,
+serves /dashboard: it loads, shows the figures the API gives, logs no console error, and a
+screenshot is kept in test-artifacts/. Skipped only when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from pasc_contracts import Event, encode, topic_of
+from pasc_contracts.events import dossier
+from support.processes import RunningService, run_service
+
+pytestmark = pytest.mark.integration
+
+# Vietnam's offset; zoneinfo would give the local mean time (+07:06:30) of those centuries.
+VN_TZ = timezone(timedelta(hours=7))
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+RUN = uuid.uuid4().hex[:8]
+_rng = random.Random()
+SHOWN = date(_rng.randint(1450, 1899), _rng.randint(2, 12), 28)  # a month no other run uses
+AGENCIES = ("SXD", "STP", "SYT", "STNMT", "SGTVT", "SKHDT", "SLDTBXH", "SGDDT", "SCT", "SNV")
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def generated(seed: int = 7) -> list[Event]:
+    """~300 dossiers received over the 30 days up to SHOWN, most processed, some late or open."""
+    rng = random.Random(seed)
+    events: list[Event] = []
+    for n in range(300):
+        received = datetime.combine(
+            SHOWN - timedelta(days=rng.randint(0, 29)), datetime.min.time(), VN_TZ
+        ) + timedelta(hours=rng.randint(7, 16))
+        due = received + timedelta(days=rng.choice((3, 5, 7, 10)), hours=8)
+        snap: dict[str, Any] = {
+            "ma_ho_so": f"DASH-{RUN}-{n:04d}",
+            "ma_tthc": f"1.{rng.randint(0, 40):06d}",
+            "ma_linh_vuc": rng.choice(("XD", "TP", "YT", "DD")),
+            "agency_code": rng.choices(AGENCIES, weights=range(len(AGENCIES), 0, -1))[0],
+            "kenh_thuc_hien": rng.choices((1, 2, 3), weights=(5, 5, 1))[0],
+            "trang_thai_ho_so": 2,
+            "ngay_tiep_nhan": received.isoformat(),
+            "ngay_hen_tra": due.isoformat(),
+            "due_at_in_force": due.isoformat(),
+            "digitized": rng.random() < 0.75,
+            "revision": 1,
+        }
+        events.append(_event(dossier.DossierReceived, snap))
+        outcome = rng.random()
+        if outcome < 0.8:
+            finished = received + timedelta(days=rng.uniform(1, 9))
+            snap = {**snap, "trang_thai_ho_so": 10, "ngay_ket_thuc_xu_ly": finished.isoformat(),
+                    "ngay_tra": finished.isoformat(), "revision": 2}  # fmt: skip
+            events.append(_event(dossier.DossierResultReturned, snap))
+        elif outcome < 0.85:
+            events.append(
+                _event(dossier.DossierRefused, {**snap, "trang_thai_ho_so": 3, "revision": 2})
+            )
+        else:
+            events.append(
+                _event(dossier.DossierStatusChanged, {**snap, "trang_thai_ho_so": 4, "revision": 2})
+            )
+    return events
+
+
+def _event(cls: type[Event], snap: dict[str, Any]) -> Event:
+    return cls.model_validate({"producer": "integration-gateway", "payload": {"dossier": snap}})
+
+
+async def publish_fast(bootstrap: str, events: list[Event]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        futures = []
+        for event in events:
+            t = topic_of(event)
+            futures.append(
+                await producer.send(t.name, encode(event), key=t.key_for(event).encode())
+            )
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+@pytest.fixture(scope="module")
+def reporting(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]:
+    with run_service("reporting_service", kafka=kafka_bootstrap, database_url=database_url) as s:
+        yield s
+
+
+async def api(service: RunningService, path: str, **params: str) -> Any:
+    async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+        response = await client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+async def test_dashboard_shows_the_api_figures_in_a_real_browser(
+    reporting: RunningService, kafka_bootstrap: str
+) -> None:
+    from playwright.async_api import async_playwright
+
+    events = generated()
+    await publish_fast(kafka_bootstrap, events)
+    month = {"from": SHOWN.replace(day=1).isoformat(), "to": SHOWN.isoformat()}
+    received = sum(1 for e in events if e.event_type == "dossier.received"
+                   and e.payload.dossier.ngay_tiep_nhan.date() >= SHOWN.replace(day=1))  # type: ignore[attr-defined]  # fmt: skip
+    deadline = time.monotonic() + 150  # a fresh service first replays the shared topic
+    while (await api(reporting, "/v1/kpi", **month))["received"] != received:
+        assert time.monotonic() < deadline, "the generated dossiers never all arrived"
+        await asyncio.sleep(0.5)
+
+    errors: list[str] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+            await page.goto(f"{reporting.url}/dashboard?date={SHOWN.isoformat()}")
+            await page.wait_for_selector("body[data-loaded=true]", timeout=20_000)
+            kpi = await api(reporting, "/v1/kpi", **month)
+            shown = {
+                key: await page.get_attribute(f'[data-figure="{key}"] .value', "data-value")
+                for key in (
+                    "received",
+                    "processed",
+                    "on_time_rate",
+                    "online_rate",
+                    "digitized_rate",
+                )
+            }
+            assert shown == {k: str(kpi[k]) for k in shown}
+            received_text = await page.text_content('[data-figure="received"] .value')
+            assert received_text is not None and received_text.replace(".", "") == str(
+                kpi["received"]
+            )
+            for agency in kpi["by_agency"]:
+                row = page.locator(f'#agency-rows tr[data-agency="{agency["agency_code"]}"] td')
+                assert await row.nth(1).get_attribute("data-value") == str(agency["received"])
+                assert await row.nth(2).get_attribute("data-value") == str(agency["processed"])
+            bars = await page.locator("#trend svg rect").count()
+            assert bars == 30
+            assert await page.locator("#overdue-rows tr").count() >= 1
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "reporting-dashboard.png"), full_page=True)
+            english = await browser.new_page()
+            await english.goto(f"{reporting.url}/dashboard?lang=en&date={SHOWN.isoformat()}")
+            await english.wait_for_selector("body[data-loaded=true]", timeout=20_000)
+            assert "On time" in (await english.text_content("#cards") or "")
+        finally:
+            await browser.close()
+    assert errors == []

@@ -1,0 +1,448 @@
+"""reporting-service's figures end to end on the real broker and database.
+
+A scripted set of dossiers with known outcomes (on time, late, one supplement moving the due
+date, two supplements, online/in person/postal, digitized or not, refused, withdrawn, stopped,
+in process and overdue) gives exactly the expected figures through the API; again after the
+same events are delivered twice and older revisions arrive late; again after
+`pasc reporting rebuild` replays the topics into a fresh read model. The scripted dossiers
+live in a month of their own (a random month centuries ago), so other tests' dossiers on
+the shared topic never mix into the figures asserted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from pasc_contracts import Event, encode, topic_of
+from pasc_contracts.events import catalog, dossier, plan
+from pasc_contracts.events.kpi import KpiSnapshotPublished
+from reporting_service.adapters.read_model_store import rollup_drift
+from support.kafka import read_until
+from support.processes import RunningService, run_service
+
+pytestmark = pytest.mark.integration
+
+# Vietnam's offset; zoneinfo would give the local mean time (+07:06:30) of those centuries.
+VN_TZ = timezone(timedelta(hours=7))
+
+RUN = uuid.uuid4().hex[:8]
+_rng = random.Random()
+# Years of their own (the dashboard test takes 1450-1899): ~4,000 months, so no run meets another.
+YEAR, MONTH = _rng.randint(1000, 1449), _rng.randint(2, 10)
+P1, P2, P3 = (f"2.{_rng.randint(0, 999_999):06d}" for _ in range(3))
+PLAN_ID = f"test-plan-{RUN}"
+FAR_FUTURE = datetime(2099, 1, 1, 17, tzinfo=VN_TZ)
+
+
+def day(n: int, month_offset: int = 0, hour: int = 9) -> datetime:
+    year, month = YEAR, MONTH + month_offset
+    if month < 1:
+        year, month = year - 1, month + 12
+    return datetime(year, month, 1, hour, tzinfo=VN_TZ) + timedelta(days=n - 1)
+
+
+class Script:
+    """Builds each dossier's events: every change carries the whole snapshot, revision + 1."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def dossier(self, name: str, **facts: Any) -> DossierLife:
+        return DossierLife(self, f"RPT-{RUN}-{name}", facts)
+
+
+class DossierLife:
+    def __init__(self, script: Script, ma_ho_so: str, facts: dict[str, Any]) -> None:
+        self.script = script
+        self.state: dict[str, Any] = {
+            "ma_ho_so": ma_ho_so,
+            "ma_linh_vuc": "XD",
+            "kenh_thuc_hien": 1,
+            "trang_thai_ho_so": 2,
+            "revision": 0,
+            **facts,
+        }
+        self.state.setdefault("due_at_in_force", self.state["ngay_hen_tra"])
+        self.change(dossier.DossierReceived)
+
+    def change(self, event: type[Event], extra: dict[str, Any] | None = None, **facts: Any):
+        self.state.update(facts, revision=self.state["revision"] + 1)
+        payload = {"dossier": dict(self.state), **(extra or {})}
+        self.script.events.append(
+            event.model_validate({"producer": "integration-gateway", "payload": payload})
+        )
+        return self
+
+
+def scripted() -> Script:
+    s = Script()
+    # 1 on time, online, digitized, result returned electronically
+    s.dossier("ONTIME", ma_tthc=P1, agency_code="SXD", kenh_thuc_hien=2, digitized=True,
+              ngay_tiep_nhan=day(2), ngay_hen_tra=day(10, hour=17)).change(
+        dossier.DossierStatusChanged, trang_thai_ho_so=4).change(
+        dossier.DossierProcessed, trang_thai_ho_so=9, ngay_ket_thuc_xu_ly=day(8)).change(
+        dossier.DossierResultReturned, trang_thai_ho_so=10, ngay_tra=day(9),
+        electronic_result=True)  # fmt: skip
+    # 2 late, in person, not digitized
+    s.dossier("LATE", ma_tthc=P1, agency_code="SXD", ngay_tiep_nhan=day(3),
+              ngay_hen_tra=day(5, hour=17)).change(
+        dossier.DossierProcessed, trang_thai_ho_so=9, ngay_ket_thuc_xu_ly=day(7))  # fmt: skip
+    # 3 one supplement request moves the due date: processed after NgayHenTra, before the new one
+    s.dossier("SUPPLEMENT", ma_tthc=P2, agency_code="SXD", kenh_thuc_hien=2, reused_data=True,
+              ngay_tiep_nhan=day(4), ngay_hen_tra=day(12, hour=17)).change(
+        dossier.DossierSupplementRequested, {"ngay_hen_tra_moi": day(16, hour=17).isoformat()},
+        trang_thai_ho_so=5, supplement_count=1, due_at_in_force=day(16, hour=17)).change(
+        dossier.DossierSupplementAnswered, trang_thai_ho_so=4).change(
+        dossier.DossierDocumentDigitized, digitized=True).change(
+        dossier.DossierProcessed, trang_thai_ho_so=9, ngay_ket_thuc_xu_ly=day(14))  # fmt: skip
+    # 4 two supplement requests: late whatever the dates
+    s.dossier("TWO-SUPPLEMENTS", ma_tthc=P3, agency_code="STP", kenh_thuc_hien=2,
+              ngay_tiep_nhan=day(5), ngay_hen_tra=day(10, hour=17)).change(
+        dossier.DossierSupplementRequested, trang_thai_ho_so=5, supplement_count=1,
+        due_at_in_force=day(15, hour=17)).change(
+        dossier.DossierSupplementRequested, trang_thai_ho_so=5, supplement_count=2,
+        due_at_in_force=day(20, hour=17)).change(
+        dossier.DossierProcessed, trang_thai_ho_so=9, ngay_ket_thuc_xu_ly=day(12))  # fmt: skip
+    # 5 refused, by post; 6 withdrawn; 11 stopped
+    s.dossier("REFUSED", ma_tthc=P3, agency_code="STP", kenh_thuc_hien=3,
+              ngay_tiep_nhan=day(6), ngay_hen_tra=day(20, hour=17)).change(
+        dossier.DossierRefused, trang_thai_ho_so=3)  # fmt: skip
+    s.dossier("WITHDRAWN", ma_tthc=P2, agency_code="SXD", ngay_tiep_nhan=day(6),
+              ngay_hen_tra=day(20, hour=17)).change(dossier.DossierWithdrawn, trang_thai_ho_so=7)  # fmt: skip
+    s.dossier("STOPPED", ma_tthc=P3, agency_code="STP", ngay_tiep_nhan=day(9),
+              ngay_hen_tra=day(20, hour=17)).change(dossier.DossierStopped, trang_thai_ho_so=8)  # fmt: skip
+    # 7 in process past its due date; 8 in process, due in the future; 12 paid online, overdue
+    s.dossier("OPEN-OVERDUE", ma_tthc=P1, agency_code="SXD", ngay_tiep_nhan=day(7),
+              ngay_hen_tra=day(9, hour=17)).change(dossier.DossierStatusChanged, trang_thai_ho_so=4)  # fmt: skip
+    s.dossier("OPEN-FUTURE", ma_tthc=P3, agency_code="STP", kenh_thuc_hien=2, digitized=True,
+              ngay_tiep_nhan=day(8), ngay_hen_tra=FAR_FUTURE)  # fmt: skip
+    s.dossier("PAID", ma_tthc=P1, agency_code="SXD", kenh_thuc_hien=2, ngay_tiep_nhan=day(10),
+              ngay_hen_tra=day(11, hour=17)).change(
+        dossier.DossierUpdated if hasattr(dossier, "DossierUpdated") else dossier.DossierStatusChanged,
+        paid_online=True)  # fmt: skip
+    # 9 the previous month, processed on time; 10 received then, processed late this month
+    s.dossier("PREVIOUS", ma_tthc=P1, agency_code="SXD", kenh_thuc_hien=2,
+              ngay_tiep_nhan=day(20, -1), ngay_hen_tra=day(25, -1, hour=17)).change(
+        dossier.DossierProcessed, trang_thai_ho_so=9, ngay_ket_thuc_xu_ly=day(24, -1))  # fmt: skip
+    s.dossier("CROSSING", ma_tthc=P2, agency_code="SXD", ngay_tiep_nhan=day(26, -1),
+              ngay_hen_tra=day(28, -1, hour=17)).change(
+        dossier.DossierProcessed, trang_thai_ho_so=9, ngay_ket_thuc_xu_ly=day(2, hour=10))  # fmt: skip
+    return s
+
+
+EXPECTED_CITY = {
+    "received": 10, "processed": 5, "on_time": 2, "late": 3, "in_process": 3, "overdue": 2,
+    "online": 5, "digitized": 3, "on_time_rate": 0.4, "online_rate": 0.5, "digitized_rate": 0.3,
+    "postal": 1, "reused": 1, "paid_online": 1, "refused": 1, "withdrawn": 1, "stopped": 1,
+    "result_returned": 1, "electronic_result": 1,
+}  # fmt: skip
+EXPECTED_AGENCIES = {
+    "SXD": {"received": 6, "processed": 4, "on_time": 2, "late": 2, "in_process": 2, "overdue": 2},
+    "STP": {"received": 4, "processed": 1, "on_time": 0, "late": 1, "in_process": 1, "overdue": 0},
+}
+EXPECTED_PROCEDURES = {
+    P1: {"received": 4, "processed": 2, "on_time": 1, "late": 1},
+    P2: {"received": 2, "processed": 2, "on_time": 1, "late": 1},
+    P3: {"received": 4, "processed": 1, "on_time": 0, "late": 1},
+}
+EXPECTED_PREVIOUS = {"received": 2, "processed": 1, "on_time": 1, "late": 0, "online": 1}
+
+
+def catalog_and_plan_events() -> list[Event]:
+    def ev(cls: type[Event], payload: dict[str, Any], producer: str) -> Event:
+        return cls.model_validate({"producer": producer, "payload": payload})
+
+    procedures = [
+        ev(catalog.ProcedureRegistered, {**catalog.ProcedureRegistered.EXAMPLE_PAYLOAD,
+           "ma_tthc": code, "ten_tthc": f"Thủ tục kiểm thử {code}", "agency_code": agency},
+           "catalog-service")
+        for code, agency in ((P1, "SXD"), (P2, "SXD"), (P3, "STP"))
+    ]  # fmt: skip
+    coverage = [
+        ev(catalog.CoverageChanged, {"agency_code": "SXD", "eligible": 80, "at_center": 78,
+           "excluded": 2, "as_of": "2099-12-31"}, "catalog-service"),
+        ev(catalog.CoverageChanged, {"agency_code": "STP", "eligible": 40, "at_center": 40,
+           "excluded": 0, "as_of": "2099-12-31"}, "catalog-service"),
+    ]  # fmt: skip
+    ref = {"plan_id": PLAN_ID}
+
+    def task(no: int, agency: str) -> dict[str, Any]:
+        return {**ref, "task_ref": f"{PLAN_ID}:{no}:{agency}", "task_no": no, "agency_code": agency}
+
+    tasks = [
+        ev(plan.TaskRegistered, {**plan.TaskRegistered.EXAMPLE_PAYLOAD, **task(n, a)}, "task-service")
+        for n, a in ((1, "SXD"), (2, "SXD"), (1, "STP"))
+    ] + [
+        ev(plan.TaskDeadlineComputed, {**task(1, "SXD"), "due_on": "2000-01-31", "reason": "fixed"}, "task-service"),
+        ev(plan.TaskDeadlineComputed, {**task(2, "SXD"), "due_on": "2000-01-31", "reason": "fixed"}, "task-service"),
+        ev(plan.TaskStatusChanged, {**task(2, "SXD"), "status": "done"}, "task-service"),
+        ev(plan.TaskProgressReported, {**task(1, "STP"), "percent": 40,
+           "reported_at": "2000-01-10T09:00:00+07:00"}, "task-service"),
+    ]  # fmt: skip
+    return procedures + coverage + tasks
+
+
+async def publish_fast(bootstrap: str, events: list[Event]) -> None:
+    """Publish keyed per the registry, in order per key, waiting for every acknowledgement."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        futures = []
+        for event in events:
+            t = topic_of(event)
+            futures.append(
+                await producer.send(t.name, encode(event), key=t.key_for(event).encode())
+            )
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+@pytest.fixture(scope="module")
+def reporting(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]:
+    with run_service(
+        "reporting_service",
+        kafka=kafka_bootstrap,
+        database_url=database_url,
+        extra_env={"SNAPSHOT_DEBOUNCE_S": "1", "SNAPSHOT_INTERVAL_S": "5", "LAG_INTERVAL_S": "1"},
+    ) as service:
+        yield service
+
+
+MONTH_START = date(YEAR, MONTH, 1)
+MONTH_END = (day(1, 1) - timedelta(days=1)).date()
+
+
+async def kpi(service: RunningService, **params: str) -> dict[str, Any]:
+    query = {"from": MONTH_START.isoformat(), "to": MONTH_END.isoformat(), **params}
+    async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+        response = await client.get("/v1/kpi", params=query)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def subset(found: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    return {k: found.get(k) for k in expected}
+
+
+async def wait_for_figures(service: RunningService, timeout: float = 150) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    found: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        found = await kpi(service)
+        if subset(found, EXPECTED_CITY) == EXPECTED_CITY:
+            return found
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"figures never matched: {subset(found, EXPECTED_CITY)}")
+
+
+async def assert_all_figures(service: RunningService, database_url: str) -> None:
+    report = await wait_for_figures(service)
+    agencies = {a["agency_code"]: a for a in report["by_agency"]}
+    assert {k: subset(agencies[k], v) for k, v in EXPECTED_AGENCIES.items()} == EXPECTED_AGENCIES
+    assert set(agencies) == set(EXPECTED_AGENCIES)
+    procedures = {p["ma_tthc"]: p for p in report["by_procedure"]}
+    assert {
+        k: subset(procedures[k], v) for k, v in EXPECTED_PROCEDURES.items()
+    } == EXPECTED_PROCEDURES
+    assert procedures[P1]["ten_tthc"] == f"Thủ tục kiểm thử {P1}"
+    daily = {d["day"]: d for d in report["daily"]}
+    assert len(daily) == MONTH_END.day
+    assert sum(d["received"] for d in daily.values()) == 10
+    assert (
+        daily[day(2).date().isoformat()]["received"],
+        daily[day(2).date().isoformat()]["processed"],
+    ) == (1, 1)
+    assert daily[day(14).date().isoformat()]["on_time"] == 1
+    sxd = await kpi(service, agency="SXD")
+    assert subset(sxd, EXPECTED_AGENCIES["SXD"]) == EXPECTED_AGENCIES["SXD"]
+    previous = await kpi(
+        service,
+        **{
+            "from": day(1, -1).date().isoformat(),
+            "to": (MONTH_START - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert subset(previous, EXPECTED_PREVIOUS) == EXPECTED_PREVIOUS
+    score = {g["code"]: g for g in report["score"]["groups"]}
+    assert score["tien_do_giai_quyet"]["points"] == 8.0  # 20 × 0.4
+    assert score["dich_vu_truc_tuyen"]["indicators"][0]["points"] == 12.0  # online 50 % = full
+    assert (
+        score["muc_do_hai_long"]["supported"] is False
+        and score["muc_do_hai_long"]["points"] is None
+    )
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": service.schema})
+    try:
+        assert await rollup_drift(conn) == 0  # the incremental rollups equal a recomputation
+    finally:
+        await conn.close()  # fmt: skip
+
+
+async def test_scripted_dossiers_give_the_expected_figures(
+    reporting: RunningService, kafka_bootstrap: str, database_url: str
+) -> None:
+    script = scripted()
+    await publish_fast(kafka_bootstrap, catalog_and_plan_events() + script.events)
+    await assert_all_figures(reporting, database_url)
+
+    # Delivered twice (same event ids), and every revision again under new ids in reverse
+    # order (a replaying producer): the figures do not move.
+    replayed = [e.model_copy(update={"event_id": uuid.uuid4()}) for e in reversed(script.events)]
+    await publish_fast(kafka_bootstrap, script.events + replayed)
+    marker = Script().dossier("MARKER", ma_tthc=P1, agency_code="SXD", ngay_tiep_nhan=day(1, 1),
+                                ngay_hen_tra=day(2, 1, hour=17))  # fmt: skip
+    await publish_fast(kafka_bootstrap, marker.script.events)
+    async with httpx.AsyncClient(base_url=reporting.url) as client:
+        deadline = time.monotonic() + 150
+        while (await client.get(f"/v1/dossiers/{marker.state['ma_ho_so']}")).status_code != 200:
+            assert time.monotonic() < deadline, "the marker dossier never arrived"
+            await asyncio.sleep(0.3)
+        state = (await client.get(f"/v1/dossiers/RPT-{RUN}-SUPPLEMENT")).json()
+    assert state["revision"] == 5
+    assert state["events_applied"] == 10  # 5 events + the 5 re-sent under new ids; duplicates none
+    await assert_all_figures(reporting, database_url)
+
+
+async def test_rebuild_replays_into_a_fresh_read_model_with_the_same_figures(
+    reporting: RunningService, database_url: str, kafka_bootstrap: str
+) -> None:
+    await wait_for_figures(reporting)
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": reporting.schema})
+    try:  # damage the read model: only a replay from the topics can put it right
+        await conn.execute(
+            "UPDATE kpi_daily SET received = received + 100 WHERE day = $1", day(2).date()
+        )
+        await conn.execute("DELETE FROM dossiers WHERE ma_ho_so = $1", f"RPT-{RUN}-LATE")
+        await conn.execute("DELETE FROM coverage")
+    finally:
+        await conn.close()  # fmt: skip
+    assert (await kpi(reporting))["received"] > 100
+
+    pasc = Path(sys.executable).parent / "pasc"
+    env = {**os.environ, "DB_SCHEMA": reporting.schema, "SERVICE_NAME": reporting.name,
+           "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "DATABASE_URL": database_url}  # fmt: skip
+    done = await asyncio.to_thread(
+        subprocess.run, [str(pasc), "reporting", "rebuild"], env=env, capture_output=True,
+        text=True, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "dossier.lifecycle.v1" in done.stdout, done.stdout + done.stderr
+
+    await assert_all_figures(reporting, database_url)
+    async with httpx.AsyncClient(base_url=reporting.url) as client:
+        coverage = (await client.get("/v1/coverage", params={"agency": "SXD"})).json()
+    assert (coverage["eligible"], coverage["at_center"]) == (80, 78)
+
+
+async def test_plan_progress_coverage_and_monthly_report(reporting: RunningService) -> None:
+    await wait_for_figures(reporting)
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=10) as client:
+        progress = (await client.get("/v1/plan", params={"plan_id": PLAN_ID})).json()
+        html = await client.get(f"/v1/reports/monthly/{YEAR}-{MONTH:02d}.html")
+        table = await client.get(f"/v1/reports/monthly/{YEAR}-{MONTH:02d}/agencies.csv")
+        late = await client.get(f"/v1/reports/monthly/{YEAR}-{MONTH:02d}/late_by_procedure.csv")
+    by_agency = {p["agency_code"]: p for p in progress["by_agency"]}
+    assert (by_agency["SXD"]["tasks"], by_agency["SXD"]["done"], by_agency["SXD"]["overdue"]) == (
+        2,
+        1,
+        1,
+    )
+    assert (by_agency["STP"]["tasks"], by_agency["STP"]["average_percent"]) == (1, 40.0)
+
+    assert html.status_code == 200
+    assert f"THÁNG {MONTH:02d}/{YEAR}" in html.text and "Sở Xây dựng" in html.text
+    assert f"Thủ tục kiểm thử {P1}" in html.text  # late by procedure, named from the catalog
+    rows = {r["Mã cơ quan"]: r for r in csv.DictReader(io.StringIO(table.text.lstrip("\ufeff")))}
+    assert (
+        rows["SXD"]["Tiếp nhận"],
+        rows["SXD"]["Tiếp nhận tháng trước"],
+        rows["SXD"]["Chênh lệch tiếp nhận"],
+    ) == ("6", "2", "4")
+    assert rows["SXD"]["Tỷ lệ đúng hạn"] == "0.5"
+    assert len(rows) >= 20  # every department and board is listed, zero or not
+    late_rows = list(csv.DictReader(io.StringIO(late.text.lstrip("\ufeff"))))
+    assert {(r["Mã TTHC"], r["Quá hạn"]) for r in late_rows} == {(P1, "1"), (P2, "1"), (P3, "1")}  # fmt: skip
+
+
+async def test_bad_input_is_refused_naming_the_field(reporting: RunningService) -> None:
+    async with httpx.AsyncClient(base_url=reporting.url) as client:
+        cases = {
+            "/v1/kpi?from=2023-13-01": "from",
+            "/v1/kpi?from=2023-05-01&to=2023-04-01": "from",
+            "/v1/kpi?from=2000-01-01&to=2023-04-01": "to",
+            "/v1/kpi?agency=NOPE": "agency",
+            "/v1/overdue?limit=0": "limit",
+            "/dashboard?lang=fr": "lang",
+        }
+        for path, field in cases.items():
+            response = await client.get(path)
+            assert response.status_code == 422, path
+            assert field in {e["loc"][-1] for e in response.json()["detail"]}, (path, response.text)
+        assert (await client.get("/v1/reports/monthly/2023-13.html")).status_code == 422
+        missing = await client.get("/v1/reports/monthly/2023-04/nope.csv")
+        assert missing.status_code == 404 and "table" in missing.text
+
+
+async def test_cioc_snapshots_and_prometheus_metrics(
+    reporting: RunningService, kafka_bootstrap: str
+) -> None:
+    await wait_for_figures(reporting)
+    snapshots = []
+    for scope in ("city", "SXD"):  # one of each: every round stages the city and each agency
+        snapshots += await read_until(
+            kafka_bootstrap,
+            "kpi.snapshots.v1",
+            lambda v, scope=scope: (
+                v.get("producer") == reporting.name and v["payload"]["scope"] == scope
+            ),
+            want=1,
+            timeout=60,
+        )
+    scopes = {s["payload"]["scope"] for s in snapshots}
+    assert scopes == {"city", "SXD"}
+    for snapshot in snapshots:
+        parsed = KpiSnapshotPublished.model_validate(snapshot)
+        assert parsed.payload.figures.received >= 0
+        assert parsed.payload.period_from == parsed.payload.period_to.replace(
+            day=1
+        )  # month to date
+        assert parsed.payload.score is not None and len(parsed.payload.score.groups) == 5
+        assert parsed.payload.backlog_in_process is not None
+
+    deadline = time.monotonic() + 20
+    needed = (
+        'pasc_consumer_lag_messages{group="' + reporting.name + '",partition="0",topic="dossier.lifecycle.v1"}',
+        'pasc_kpi_received_dossiers{agency="SXD"}',
+        "pasc_kpi_city_on_time_ratio",
+        'pasc_reporting_dossier_snapshots_total{outcome="applied"}',
+        'pasc_reporting_query_duration_seconds_bucket{le="0.1",query="kpi"}',
+        'pasc_reporting_kpi_snapshots_published_total{reason=',
+        'pasc_reporting_event_delay_seconds_count{topic="dossier.lifecycle.v1"}',
+    )  # fmt: skip
+    async with httpx.AsyncClient(base_url=reporting.url) as client:
+        while True:
+            metrics = (await client.get("/metrics")).text
+            missing = [m for m in needed if m not in metrics]
+            if not missing:
+                break
+            assert time.monotonic() < deadline, f"metrics missing: {missing}"
+            await asyncio.sleep(0.5)
+    lag = [line for line in metrics.splitlines() if line.startswith("pasc_consumer_lag_messages{")]
+    assert all(float(line.rsplit(" ", 1)[1]) >= 0 for line in lag)
