@@ -99,7 +99,7 @@ TOPICS: tuple[Topic, ...] = (
         name="catalog.decisions.v1",
         key=Key("decision number", ("decision_no",)),
         owner=CATALOG,
-        consumers=(TASK, REPORTING),
+        consumers=(TASK, REPORTING, GATEWAY),
         description="The Chairman's decisions approving which procedures the Center receives.",
         events=(catalog.DecisionApplied,),
         partitions=1,
@@ -109,8 +109,12 @@ TOPICS: tuple[Topic, ...] = (
         key=Key("agency code", ("agency_code",)),
         owner=CATALOG,
         consumers=(TASK, REPORTING),
-        description="Per-agency catalog coverage; a department fully onboarded, or reopened.",
+        description=(
+            "Agencies (name, kind) and their catalog coverage; a department fully onboarded, "
+            "or reopened."
+        ),
         events=(
+            catalog.AgencyRegistered,
             catalog.CoverageChanged,
             catalog.DepartmentFullyOnboarded,
             catalog.DepartmentOnboardingReopened,
@@ -137,6 +141,21 @@ TOPICS: tuple[Topic, ...] = (
             plan.TaskStatusChanged,
             plan.TaskDueSoon,
             plan.TaskOverdue,
+            plan.TaskChanged,
+            plan.TaskWithdrawn,
+        ),
+    ),
+    Topic(
+        name="plan.plans.v1",
+        key=Key("plan id", ("plan_id",)),
+        owner=TASK,
+        consumers=(REPORTING,),
+        description="Plans loaded or revised, their issue date and the Center's launch date.",
+        events=(
+            plan.PlanRegistered,
+            plan.PlanRevised,
+            plan.PlanIssueDateSet,
+            plan.PlanLaunchDateSet,
         ),
     ),
     Topic(

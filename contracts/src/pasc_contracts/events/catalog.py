@@ -12,6 +12,17 @@ from pasc_contracts.envelope import Contract, Event
 from pasc_contracts.events.dossier import MA_TTHC_PATTERN
 
 
+class AgencyKind(StrEnum):
+    """What kind of agency performs procedures: the office, a department, a board, a district..."""
+
+    OFFICE = "office"
+    DEPARTMENT = "department"
+    BOARD = "board"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    VERTICAL = "vertical"
+
+
 class MucDoDvc(StrEnum):
     """Online service level of a procedure."""
 
@@ -43,7 +54,10 @@ class Procedure(Contract):
     exclusion: LegalBasis | None = None
     effective_from: date
     decision_no: str | None = None
-    catalog_version: int = Field(ge=1)
+    catalog_version: int = Field(ge=1, description="This procedure's version; the highest wins.")
+    phi_le_phi: str | None = Field(default=None, description="Fees and charges, as published.")
+    changed_by: str | None = Field(default=None, description="Who recorded this version.")
+    reason: str | None = Field(default=None, description="Why this version was recorded.")
 
 
 class ProcedureWithdrawal(Contract):
@@ -62,6 +76,8 @@ class Decision(Contract):
     added: list[str] = Field(default_factory=list)
     changed: list[str] = Field(default_factory=list)
     withdrawn: list[str] = Field(default_factory=list)
+    recorded_by: str | None = None
+    reason: str | None = None
 
 
 class Coverage(Contract):
@@ -70,6 +86,13 @@ class Coverage(Contract):
     at_center: int = Field(ge=0)
     excluded: int = Field(ge=0)
     as_of: date
+    decision_no: str | None = Field(default=None, description="The decision that changed it.")
+
+
+class Agency(Contract):
+    agency_code: str = Field(min_length=1, examples=["SXD"])
+    name: str = Field(min_length=1, examples=["Sở Xây dựng"])
+    kind: AgencyKind
 
 
 _PROCEDURE: dict[str, Any] = {
@@ -93,6 +116,15 @@ _COVERAGE: dict[str, Any] = {
     "excluded": 2,
     "as_of": "2023-04-01",
 }
+
+
+class AgencyRegistered(Event):
+    """An agency is registered, or its name or kind changed: consumers upsert by agency code."""
+
+    event_type: Literal["agency.registered"] = "agency.registered"
+    schema_version: Literal[1] = 1
+    payload: Agency
+    EXAMPLE_PAYLOAD = {"agency_code": "SXD", "name": "Sở Xây dựng", "kind": "department"}
 
 
 class ProcedureRegistered(Event):

@@ -44,6 +44,19 @@ class TaskRegistration(TaskRef):
     deadline_text: str
     deadline_kind: DeadlineKind
     expected_result: str | None = None
+    lead_group: str | None = Field(
+        default=None,
+        description="The group the plan names as lead (e.g. SBN, 'Sở, ban ngành') when fanned out.",
+    )
+    concurrent_with_task: int | None = Field(
+        default=None, ge=1, description="For concurrent_with deadlines: the task it follows."
+    )
+
+
+class TaskWithdrawal(TaskRef):
+    """An assignment no longer in the plan (a revised plan removed the task or the agency)."""
+
+    reason: str = Field(min_length=1)
 
 
 class DeadlineComputed(TaskRef):
@@ -60,6 +73,8 @@ class ProgressReport(TaskRef):
     result_ref: str | None = Field(default=None, description="e.g. a decision number and date")
     reporter: str | None = None
     reported_at: AwareDatetime
+    previous_percent: int | None = Field(default=None, ge=0, le=100)
+    reason: str | None = Field(default=None, description="Why the progress went backwards.")
 
 
 class StatusChange(TaskRef):
@@ -80,6 +95,7 @@ class MonthlyReport(Contract):
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     summary: str | None = None
     submitted_at: AwareDatetime | None = None
+    due_on: date | None = Field(default=None, description="When the month's report was due.")
 
 
 class ProgressSubmission(Contract):
@@ -94,6 +110,9 @@ class ProgressSubmission(Contract):
     result_ref: str | None = None
     reporter: str | None = None
     submitted_at: AwareDatetime
+    reason: str | None = Field(
+        default=None, description="Required when progress goes backwards or the task is blocked."
+    )
 
 
 class MonthlyReportSubmission(Contract):
@@ -102,6 +121,35 @@ class MonthlyReportSubmission(Contract):
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     summary: str = Field(min_length=1)
     submitted_at: AwareDatetime
+
+
+class PlanDuty(Contract):
+    """A standing duty of section IV (e.g. monthly reports from every department)."""
+
+    section: str = Field(min_length=1, examples=["IV.1.c"])
+    agencies: list[str] = Field(description="Agency or group codes the duty falls on.")
+    text: str = Field(min_length=1)
+
+
+class PlanInfo(Contract):
+    """A plan as loaded: its identity, goals and duties (the tasks travel on plan.tasks.v1)."""
+
+    plan_id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    issuer: str | None = None
+    based_on: str | None = Field(default=None, description="e.g. the decision the plan implements")
+    goals: list[str] = Field(default_factory=list)
+    duties: list[PlanDuty] = Field(default_factory=list)
+    task_count: int = Field(ge=0)
+    assignment_count: int = Field(ge=0)
+    issue_date: date | None = None
+    launch_date: date | None = None
+
+
+class PlanDateSet(Contract):
+    plan_id: str = Field(min_length=1)
+    new_date: date
+    previous_date: date | None = None
 
 
 _REF: dict[str, Any] = {
@@ -211,4 +259,76 @@ class MonthlyReportSubmitted(Event):
         "month": "2023-04",
         "summary": "Đã rà soát 80 thủ tục",
         "submitted_at": "2023-05-02T10:00:00+07:00",
+    }
+
+
+class TaskChanged(Event):
+    """A revised plan changed the task's text, agencies or deadline: the new registration."""
+
+    event_type: Literal["task.changed"] = "task.changed"
+    schema_version: Literal[1] = 1
+    payload: TaskRegistration
+    EXAMPLE_PAYLOAD = {**TaskRegistered.EXAMPLE_PAYLOAD, "deadline_text": "Tháng 4 năm 2023"}
+
+
+class TaskWithdrawn(Event):
+    event_type: Literal["task.withdrawn"] = "task.withdrawn"
+    schema_version: Literal[1] = 1
+    payload: TaskWithdrawal
+    EXAMPLE_PAYLOAD = {**_REF, "reason": "Kế hoạch điều chỉnh không còn nhiệm vụ này"}
+
+
+_PLAN: dict[str, Any] = {
+    "plan_id": "cantho-2023",
+    "title": "Kế hoạch triển khai thực hiện Quyết định thành lập Trung tâm Phục vụ hành chính công thành phố Cần Thơ",
+    "issuer": "Ủy ban nhân dân thành phố Cần Thơ",
+    "based_on": "Quyết định số 595/QĐ-UBND ngày 06/3/2023",
+    "goals": [
+        "100% thủ tục hành chính cấp thành phố ... được tiếp nhận hồ sơ và trả kết quả tại Trung tâm."
+    ],
+    "duties": [
+        {
+            "section": "IV.1.c",
+            "agencies": ["SBN"],
+            "text": "Định kỳ hằng tháng ... báo cáo tình hình, kết quả thực hiện Kế hoạch này",
+        }
+    ],
+    "task_count": 23,
+    "assignment_count": 113,
+}
+
+
+class PlanRegistered(Event):
+    event_type: Literal["plan.registered"] = "plan.registered"
+    schema_version: Literal[1] = 1
+    payload: PlanInfo
+    EXAMPLE_PAYLOAD = _PLAN
+
+
+class PlanRevised(Event):
+    """A plan loaded again with changes (goals, duties, title, tasks)."""
+
+    event_type: Literal["plan.revised"] = "plan.revised"
+    schema_version: Literal[1] = 1
+    payload: PlanInfo
+    EXAMPLE_PAYLOAD = {**_PLAN, "task_count": 24, "assignment_count": 114}
+
+
+class PlanIssueDateSet(Event):
+    event_type: Literal["plan.issue_date_set"] = "plan.issue_date_set"
+    schema_version: Literal[1] = 1
+    payload: PlanDateSet
+    EXAMPLE_PAYLOAD = {"plan_id": "cantho-2023", "new_date": "2023-03-15"}
+
+
+class PlanLaunchDateSet(Event):
+    """The Center's launch date (task 23's date): every 'before the launch' deadline follows it."""
+
+    event_type: Literal["plan.launch_date_set"] = "plan.launch_date_set"
+    schema_version: Literal[1] = 1
+    payload: PlanDateSet
+    EXAMPLE_PAYLOAD = {
+        "plan_id": "cantho-2023",
+        "new_date": "2023-04-28",
+        "previous_date": "2023-04-29",
     }

@@ -1,0 +1,68 @@
+"""Which alert is due on a day: reminders 7, 3 and 1 days before, overdue after, monthly reports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from task_service.domain.alerts import deadline_alert, missing_reports
+from task_service.domain.plan import PlanDocument
+
+DUE = date(2023, 4, 27)
+REF = "cantho-2023:3:VPUBND"
+
+
+def on(days_before: int) -> date:
+    return DUE - timedelta(days=days_before)
+
+
+def test_nothing_more_than_a_week_before() -> None:
+    assert deadline_alert(REF, DUE, on(8)) is None
+
+
+def test_reminders_at_7_3_and_1_days() -> None:
+    keys = {deadline_alert(REF, DUE, on(d)).key for d in range(7, -1, -1)}  # type: ignore[union-attr]
+    assert keys == {
+        f"due_soon:{REF}:7:2023-04-27",
+        f"due_soon:{REF}:3:2023-04-27",
+        f"due_soon:{REF}:1:2023-04-27",
+    }
+    assert deadline_alert(REF, DUE, on(5)).days_left == 7  # type: ignore[union-attr]
+    assert deadline_alert(REF, DUE, DUE).days_left == 1  # type: ignore[union-attr]
+
+
+def test_a_reminder_missed_while_down_is_not_sent_late() -> None:
+    alert = deadline_alert(REF, DUE, on(2))
+    assert alert is not None and alert.days_left == 3
+
+
+def test_overdue_the_day_after_the_due_date_and_once() -> None:
+    first = deadline_alert(REF, DUE, DUE + timedelta(days=1))
+    later = deadline_alert(REF, DUE, DUE + timedelta(days=9))
+    assert first is not None and later is not None
+    assert first.overdue and first.days_left == -1
+    assert first.key == later.key == f"overdue:{REF}:2023-04-27"
+
+
+def test_a_moved_deadline_earns_its_reminders_again() -> None:
+    moved = DUE + timedelta(days=21)
+    assert (
+        deadline_alert(REF, moved, moved - timedelta(days=7)).key
+        != deadline_alert(  # type: ignore[union-attr]
+            REF, DUE, on(7)
+        ).key
+    )  # type: ignore[union-attr]
+
+
+def test_monthly_reports_owed_from_the_issue_month(plan: PlanDocument) -> None:
+    issued = date(2023, 3, 10)
+    assert missing_reports(plan, None, set(), date(2023, 6, 1)) == []
+    # 5 April: March's report is due today, not missing yet.
+    assert missing_reports(plan, issued, set(), date(2023, 4, 5)) == []
+    missing = missing_reports(plan, issued, {("SXD", "2023-03")}, date(2023, 4, 6))
+    assert len(missing) == 18
+    assert all(m.month == "2023-03" and m.due_on == date(2023, 4, 5) for m in missing)
+    assert "SXD" not in {m.agency_code for m in missing}
+    assert "VPUBND" not in {m.agency_code for m in missing}  # it receives them
+    assert missing[0].key == "monthly_missing:cantho-2023:STC:2023-03"
+    by_june = missing_reports(plan, issued, set(), date(2023, 6, 6))
+    assert {m.month for m in by_june} == {"2023-03", "2023-04", "2023-05"}
