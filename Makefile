@@ -11,7 +11,7 @@ STACK := $(PY) deploy/local/stack.py
 TEST_PATHS := contracts/tests runtime/tests simulator/tests $(wildcard services/*/tests) tests
 
 .PHONY: help install up demo down logs status infra-up infra-down reset contracts contracts-check \
-	lint audit format test test-unit test-integration ops-deps kube-manifests bench bench-quick
+	lint audit format test test-unit test-integration ops-deps browser-deps kube-manifests bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ format: install
 	@$(UV) run --frozen ruff format .
 	@$(UV) run --frozen ruff check --fix .
 
-test: lint ops-deps ## lint, then every test on a real broker and database (started here if needed)
+test: lint ops-deps browser-deps ## lint, then every test on a real broker and database (started here if needed)
 	@$(PY) deploy/local/with_infra.py $(UV) run --frozen pytest $(TEST_PATHS)
 
 bench: up ## the benchmark (1M records; about 20 minutes): bench/results/latest.json and a table
@@ -82,6 +82,11 @@ ops-deps: ## install what the operations tests need, when missing (promtool, pro
 	@command -v kustomize >/dev/null 2>&1 || kubectl kustomize --help >/dev/null 2>&1 \
 		|| [ -x .pasc/bin/kustomize ] || { echo "building kustomize $(KUSTOMIZE_VERSION)"; \
 		GOBIN=$(CURDIR)/.pasc/bin go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION); }
+
+browser-deps: ## Debian's chromium (and a font with Vietnamese) for the dashboard's browser test
+	@[ -x /usr/bin/chromium ] || { echo "installing Debian's chromium"; \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 kube-manifests: install ## regenerate deploy/k8s's topics, Kafka users, PrometheusRule, dashboards
 	@$(PY) deploy/k8s/generate.py

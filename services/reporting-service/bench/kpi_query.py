@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import time
@@ -107,7 +108,7 @@ async def load(pool: asyncpg.Pool, count: int) -> None:
         print(f"indexes and rollups ({rows:,} rollup rows): {time.perf_counter() - started:.0f} s")
 
 
-async def timed(label: str, runs: int, query: Any) -> None:
+async def timed(label: str, runs: int, query: Any) -> tuple[float, float]:
     await query()  # warm the cache once, as a running service would be
     samples = []
     for _ in range(runs):
@@ -117,6 +118,7 @@ async def timed(label: str, runs: int, query: Any) -> None:
     samples.sort()
     p99 = samples[min(len(samples) - 1, round(len(samples) * 0.99) - 1)]
     print(f"{label:58} p50 {statistics.median(samples):7.1f} ms  p99 {p99:7.1f} ms  (n={runs})")
+    return statistics.median(samples) / 1000, p99 / 1000
 
 
 async def main() -> None:
@@ -125,6 +127,7 @@ async def main() -> None:
     parser.add_argument("--database-url", default=LOCAL_DATABASE)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (make bench)")
     args = parser.parse_args()
 
     admin = await asyncpg.connect(args.database_url)
@@ -141,7 +144,7 @@ async def main() -> None:
             figures = await kpi_queries.figures(conn, period, None, now)
             print(f"city {MONTH}: received {figures.received:,}, processed {figures.processed:,},"
                   f" on time {figures.on_time_rate}, in process {figures.in_process:,}")  # fmt: skip
-            await timed(
+            city = await timed(
                 f"city-wide month figures ({MONTH})",
                 args.runs,
                 lambda: kpi_queries.figures(conn, period, None, now),
@@ -151,10 +154,21 @@ async def main() -> None:
                 args.runs,
                 lambda: kpi_queries.figures(conn, period, "SXD", now),
             )
-            await timed(
+            whole = await timed(
                 "whole /v1/kpi answer, city month (breakdowns, daily, score)",
                 max(10, args.runs // 4),
                 lambda: kpi_report(conn, period, None, now),
+            )
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "p50_s": city[0],
+                        "p99_s": city[1],
+                        "api_p50_s": whole[0],
+                        "api_p99_s": whole[1],
+                    }
+                )
             )
     finally:
         await pool.close()
