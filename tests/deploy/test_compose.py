@@ -38,7 +38,8 @@ DOCKERFILE = DEPLOY / "Dockerfile"
 PROMETHEUS = DEPLOY / "prometheus" / "prometheus.yml"
 PROMETHEUS_LOCAL = DEPLOY / "prometheus" / "prometheus.local.yml"
 
-INFRA = {"kafka", "postgres", "prometheus"}
+GRAFANA = DEPLOY / "grafana"
+INFRA = {"kafka", "postgres", "prometheus", "grafana"}
 SERVICES = sorted(p.parent.name for p in (REPO / "services").glob("*/pyproject.toml"))
 
 
@@ -228,6 +229,57 @@ def test_prometheus_mounts_the_compose_config(compose: dict[str, Any]) -> None:
     source, target, _mode = prometheus["volumes"][0].split(":")
     assert (DEPLOY / source).resolve() == PROMETHEUS
     assert target == "/etc/prometheus/prometheus.yml"
+
+
+def test_prometheus_loads_the_alert_rules_it_mounts(compose: dict[str, Any]) -> None:
+    mounts = dict(
+        v.rsplit(":", 1)[0].split(":") for v in compose["services"]["prometheus"]["volumes"]
+    )
+    config = yaml.safe_load(PROMETHEUS.read_text())
+    for pattern in config["rule_files"]:
+        in_container = Path(mounts["./prometheus/prometheus.yml"]).parent / pattern
+        source = next(s for s, t in mounts.items() if in_container.parent == Path(t))
+        assert (DEPLOY / source).resolve() == DEPLOY / "prometheus" / "rules"
+        assert sorted((DEPLOY / source).glob(in_container.name)), pattern
+
+
+# --- Grafana ------------------------------------------------------------------------------------
+
+
+def test_grafana_is_provisioned_with_the_compose_prometheus_and_the_dashboards(
+    compose: dict[str, Any],
+) -> None:
+    grafana = compose["services"]["grafana"]
+    assert grafana["image"].startswith("grafana/grafana:")
+    assert grafana["ports"] == ["3000:3000"]
+    assert all(isinstance(v, str) for v in grafana["environment"].values())
+    mounts = {
+        target: (DEPLOY / source).resolve()
+        for source, target, _mode in (v.split(":") for v in grafana["volumes"])
+    }
+    assert mounts["/etc/grafana/provisioning"] == GRAFANA / "provisioning"
+
+    datasources = yaml.safe_load((GRAFANA / "provisioning/datasources/prometheus.yml").read_text())
+    (prometheus,) = datasources["datasources"]
+    url = urlsplit(prometheus["url"])
+    assert url.hostname in compose["services"] and url.hostname == "prometheus"
+    assert compose["services"]["prometheus"]["ports"] == [f"{url.port}:{url.port}"]
+
+    providers = yaml.safe_load((GRAFANA / "provisioning/dashboards/pasc.yml").read_text())
+    (provider,) = providers["providers"]
+    assert mounts[provider["options"]["path"]] == GRAFANA / "dashboards"
+    home = grafana["environment"]["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
+    assert (GRAFANA / "dashboards" / Path(home).relative_to(provider["options"]["path"])).exists()
+
+    dashboards = [
+        json.loads(p.read_text()) for p in sorted((GRAFANA / "dashboards").glob("*.json"))
+    ]
+    assert len(dashboards) >= 2
+    assert len({d["uid"] for d in dashboards}) == len(dashboards)
+    for dashboard in dashboards:
+        for panel in dashboard["panels"]:
+            if panel["type"] != "row":
+                assert panel["datasource"]["uid"] == prometheus["uid"], panel["title"]
 
 
 # --- Prometheus ---------------------------------------------------------------------------------

@@ -46,11 +46,11 @@ def service_commands(service: str, port: int, help_text: str) -> typer.Typer:
     def health(
         url: str = typer.Option(f"http://127.0.0.1:{port}", envvar="PASC_URL", help="Service URL"),
     ) -> None:
-        """Ask the service whether its broker and database answer."""
+        """Ask the service whether it is ready: broker and database answer, consumers joined."""
         import httpx
 
         try:
-            response = httpx.get(f"{url}/health", timeout=5)
+            response = httpx.get(f"{url}/ready", timeout=5)
         except httpx.HTTPError as exc:
             typer.echo(f"{service}: unreachable at {url} ({exc})", err=True)
             raise typer.Exit(1) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 from dataclasses import dataclass
 
 from aiokafka import ConsumerRecord
@@ -14,6 +15,10 @@ from pasc_contracts.events.deadletter import DeadLetter, DeadLettered, FailureKi
 from pasc_runtime.metrics import PlatformMetrics
 
 MAX_ERROR_CHARS = 2000
+# The original bytes a dead letter carries. Base64 makes them a third larger; a dead letter
+# over the broker's message limit (1 MB) could never be published, and its consumer would
+# retry that batch forever: a bigger original stays where it is, the dead letter says where.
+MAX_KEPT_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -35,29 +40,38 @@ class DeadLetters:
         self._group = group
         self._metrics = metrics
 
-    def to_event(self, failure: Failure) -> DeadLettered:
+    def to_event(self, failure: Failure, group: str | None = None) -> DeadLettered:
+        """`group`: the consumer group that failed (the service's name if not given)."""
         record = failure.record
+        value = record.value or b""
+        error = failure.error[:MAX_ERROR_CHARS]
+        if len(value) > MAX_KEPT_BYTES:
+            error += (
+                f" [original not kept: {len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()};"
+                f" it is on {record.topic} partition {record.partition} offset {record.offset}]"
+            )
+            value = b""
         return DeadLettered(
             producer=self._producer,
             payload=DeadLetter(
                 source_topic=record.topic,
                 partition=record.partition,
                 offset=record.offset,
-                consumer_group=self._group,
+                consumer_group=group or self._group,
                 kind=failure.kind,
-                error=failure.error[:MAX_ERROR_CHARS],
+                error=error,
                 attempts=failure.attempts,
                 original_key_b64=base64.b64encode(record.key).decode() if record.key else None,
-                original_value_b64=base64.b64encode(record.value or b"").decode(),
+                original_value_b64=base64.b64encode(value).decode(),
                 original_headers=_headers(record),
             ),
         )
 
-    async def send(self, failures: list[Failure]) -> None:
+    async def send(self, failures: list[Failure], group: str | None = None) -> None:
         """Publish and wait for the broker's acknowledgement: only then may the offsets move on."""
         futures = []
         for failure in failures:
-            event = self.to_event(failure)
+            event = self.to_event(failure, group)
             futures.append(
                 await self._broker.publish(
                     encode(event),

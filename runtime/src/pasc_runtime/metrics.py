@@ -18,6 +18,8 @@ class PlatformMetrics:
     outbox_published: Counter
     outbox_backlog: Gauge
     outbox_oldest_age: Gauge
+    consumer_lag: Gauge
+    assigned_partitions: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry | None = None) -> PlatformMetrics:
@@ -68,6 +70,19 @@ class PlatformMetrics:
             outbox_oldest_age=Gauge(
                 "pasc_outbox_oldest_age_seconds",
                 "Age of the oldest unpublished outbox event.",
+                registry=reg,
+            ),
+            consumer_lag=Gauge(
+                "pasc_consumer_lag",
+                "Messages not yet consumed: the partition's high watermark minus the group's"
+                " committed offset.",
+                ["topic", "partition", "group"],
+                registry=reg,
+            ),
+            assigned_partitions=Gauge(
+                "pasc_consumer_assigned_partitions",
+                "Partitions the group gave this instance's consumer (0: a standby replica).",
+                ["topic", "group"],
                 registry=reg,
             ),
         )

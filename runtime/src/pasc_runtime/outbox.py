@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.db import UNAVAILABLE, Connection
 from pasc_runtime.metrics import PlatformMetrics
+from pasc_runtime.tracing import continue_trace, with_current_trace
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,18 @@ def message_headers(event: Event) -> dict[str, str]:
     }
     if event.trace is not None:
         headers["traceparent"] = event.trace.traceparent
+        if event.trace.tracestate:
+            headers["tracestate"] = event.trace.tracestate
     return headers
 
 
 async def stage(conn: Connection, events: Iterable[Event]) -> None:
-    """Add events to the outbox inside the caller's transaction: they publish only if it commits."""
+    """Add events to the outbox inside the caller's transaction: they publish only if it commits.
+
+    Each event carries the active trace (unless it has one), so its consumers join that trace.
+    """
     rows = []
-    for event in events:
+    for event in map(with_current_trace, events):
         t = topic_of(event)
         rows.append(
             (
@@ -144,16 +150,21 @@ class OutboxRelay:
             self._metrics.outbox_backlog.set(0)
             self._metrics.outbox_oldest_age.set(0)
             return 0
-        futures = [
-            await self._broker.publish(
-                bytes(row["payload"]),
-                row["topic"],
-                key=row["key"].encode(),
-                headers=json.loads(row["headers"]),
-                no_confirm=True,
-            )
-            for row in rows
-        ]
+        # Measured before publishing too: when the broker refuses, the age still grows.
+        await self._observe_backlog(conn)
+        futures = []
+        for row in rows:
+            headers = json.loads(row["headers"])
+            with continue_trace(headers):  # the publish span joins the trace that staged it
+                futures.append(
+                    await self._broker.publish(
+                        bytes(row["payload"]),
+                        row["topic"],
+                        key=row["key"].encode(),
+                        headers=headers,
+                        no_confirm=True,
+                    )
+                )
         await asyncio.gather(*futures)
         await conn.execute(
             "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
@@ -161,6 +172,10 @@ class OutboxRelay:
         )
         for row in rows:
             self._metrics.outbox_published.labels(row["topic"]).inc()
+        await self._observe_backlog(conn)
+        return len(rows)
+
+    async def _observe_backlog(self, conn: Connection) -> None:
         stats = await conn.fetchrow(
             "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)"
             " FROM outbox WHERE sent_at IS NULL"
@@ -168,7 +183,6 @@ class OutboxRelay:
         if stats is not None:
             self._metrics.outbox_backlog.set(stats[0])
             self._metrics.outbox_oldest_age.set(float(stats[1]))
-        return len(rows)
 
     async def _forget_sent(self, conn: Connection) -> None:
         await conn.execute(
