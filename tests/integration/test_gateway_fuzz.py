@@ -112,7 +112,7 @@ def gateway(kafka_bootstrap: str, database_url: str) -> Iterator[tuple[RunningSe
 async def _wait_for_procedure(database_url: str, schema: str) -> None:
     conn = await asyncpg.connect(database_url)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # a fresh group first replays the catalog topic
         while time.monotonic() < deadline:
             found = await conn.fetchval(
                 f"SELECT count(*) FROM {schema}.procedures WHERE ma_tthc = $1", KNOWN

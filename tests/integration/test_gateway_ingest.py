@@ -67,7 +67,7 @@ async def catalog_ready(
     await publish(kafka_bootstrap, events)
     conn = await asyncpg.connect(database_url)
     try:
-        for _ in range(150):
+        for _ in range(900):  # a fresh group first replays the catalog topic
             n = await conn.fetchval(
                 f"SELECT count(*) FROM {gateway.schema}.procedures WHERE ma_tthc = ANY($1::text[])",
                 list(codes.values()),

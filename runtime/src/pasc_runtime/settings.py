@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_KAFKA = "127.0.0.1:9092"
 LOCAL_DATABASE = "postgresql://pasc:pasc@127.0.0.1:55432/pasc"
 
 
-class ServiceSettings(BaseSettings):
+class KafkaSecuritySettings(BaseSettings):
+    """How the Kafka clients authenticate: PLAINTEXT locally, SASL_SSL + SCRAM in production."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = Field(
+        default=None, description="CA bundle that signed the brokers' certificates (PEM)."
+    )
+    kafka_ssl_certfile: str | None = Field(
+        default=None, description="Client certificate (PEM), for brokers that require mutual TLS."
+    )
+    kafka_ssl_keyfile: str | None = None
+    kafka_ssl_check_hostname: bool = True
+
+
+class ServiceSettings(KafkaSecuritySettings):
     """Read from the environment (upper-case names); defaults run against the local stack."""
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
@@ -33,3 +54,23 @@ class ServiceSettings(BaseSettings):
     producer_linger_ms: int = 5
     producer_compression: str | None = "lz4"
     otel_exporter_otlp_endpoint: str | None = None
+    consumer_lag_interval_s: float = Field(
+        default=15.0, gt=0, description="How often pasc_consumer_lag is measured."
+    )
+    http_ssl_certfile: str | None = Field(
+        default=None, description="Serve HTTPS with this certificate chain (PEM); unset: HTTP."
+    )
+    http_ssl_keyfile: str | None = None
+    http_ssl_ca_certs: str | None = Field(
+        default=None, description="CA bundle of the client certificates accepted (mutual TLS)."
+    )
+    http_ssl_client_cert: Literal["none", "optional", "required"] = Field(
+        default="none", description="Mutual TLS: ask clients for a certificate signed by the CA."
+    )
+    http_header_timeout_s: float = Field(
+        default=10.0, description="A client that has not sent its request headers by then: 408."
+    )
+    http_keep_alive_s: int = 5
+    http_limit_concurrency: int | None = Field(
+        default=None, description="Connections and tasks beyond this are answered 503."
+    )

@@ -1,6 +1,10 @@
-"""integration-gateway's settings: the shared ones, with this service's defaults and secrets."""
+"""integration-gateway's settings: the shared ones, with this service's defaults and secrets.
 
-from pydantic import Field
+Secrets are `SecretStr`: their repr is `**********`, so printing or logging the settings never
+shows them.
+"""
+
+from pydantic import Field, SecretStr
 
 from pasc_runtime.settings import ServiceSettings
 
@@ -11,22 +15,37 @@ class Settings(ServiceSettings):
     service_name: str = "integration-gateway"
     db_schema: str = "gateway"
     http_port: int = 8080
-    admin_token: str | None = Field(
+    admin_token: SecretStr | None = Field(
         default=None,
-        description="Bearer token for /admin endpoints; when unset they answer loopback clients only.",
+        description="Token for /admin endpoints (X-Admin-Token); when unset they answer loopback clients only.",
     )
-    key_encryption_secret: str = Field(
-        default=LOCAL_ONLY,
+    key_encryption_secret: SecretStr = Field(
+        default=SecretStr(LOCAL_ONLY),
         description="Encrypts stored API keys (needed to verify HMAC signatures).",
     )
-    pseudonym_secret: str = Field(
-        default=LOCAL_ONLY, description="Keys the pseudonymous applicant id (Decree 13/2023)."
+    pseudonym_secret: SecretStr = Field(
+        default=SecretStr(LOCAL_ONLY),
+        description="Keys the pseudonymous applicant id (Decree 13/2023).",
     )
     max_body_bytes: int = 5_000_000
-    ingress_max_skew_s: int = 300
+    body_timeout_s: float = Field(
+        default=30.0, description="A request body not fully received by then is refused (408)."
+    )
+    ingress_max_skew_s: int = Field(
+        default=300, description="Signed Kafka messages older or newer than this are refused."
+    )
+    ingress_key_cache_s: float = Field(
+        default=5.0, description="How long a revoked key may still verify Kafka signatures."
+    )
     delivery_max_attempts: int = 12
     delivery_base_backoff_s: float = 1.0
     delivery_max_backoff_s: float = 300.0
     delivery_timeout_s: float = 10.0
     delivery_concurrency: int = 16
     delivery_poll_interval_s: float = 0.5
+
+    def uses_local_secrets(self) -> bool:
+        return LOCAL_ONLY in (
+            self.key_encryption_secret.get_secret_value(),
+            self.pseudonym_secret.get_secret_value(),
+        )

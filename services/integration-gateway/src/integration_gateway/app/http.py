@@ -1,5 +1,6 @@
 """The gateway's HTTP API: the DVCQG sync calls, plan reports, camera webhook, public lookup, admin."""
 
+import asyncio
 import ipaddress
 import json
 from collections.abc import Callable
@@ -63,6 +64,7 @@ class ProgressBody(BaseModel):
     note: str | None = None
     result_ref: str | None = None
     reporter: str | None = None
+    reason: str | None = None  # required by task-service to lower progress or report a blocker
 
 
 class MonthlyReportBody(BaseModel):
@@ -73,7 +75,8 @@ class MonthlyReportBody(BaseModel):
 
 def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI:
     api = FastAPI(title="integration-gateway", docs_url="/docs", openapi_url="/openapi.json")
-    vault = KeyVault(settings.key_encryption_secret)
+    vault = KeyVault(settings.key_encryption_secret.get_secret_value())
+    admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
 
     @api.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -95,10 +98,14 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
             raise ApiError(413, f"body larger than {settings.max_body_bytes} bytes")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > settings.max_body_bytes:
-                raise ApiError(413, f"body larger than {settings.max_body_bytes} bytes")
+        try:
+            async with asyncio.timeout(settings.body_timeout_s):
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > settings.max_body_bytes:
+                        raise ApiError(413, f"body larger than {settings.max_body_bytes} bytes")
+        except TimeoutError:
+            raise ApiError(408, f"body not received within {settings.body_timeout_s:g}s") from None
         try:
             return json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -113,30 +120,53 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
                 400, describe_validation_error(exc), ".".join(str(p) for p in first["loc"])
             ) from exc
 
+    async def refuse(
+        request: Request, status: int, message: str, actor: str, **details: Any
+    ) -> ApiError:
+        """Audit a refused request (never the secret presented, at most its public key id)."""
+        async with pool().acquire() as conn:
+            await audit.record(
+                conn,
+                actor=actor,
+                action=f"http {request.method} {request.url.path}",
+                outcome=f"refused {status}",
+                details={"client": request.client.host if request.client else None, **details},
+            )
+        metrics.requests.labels(_endpoint(request), str(status)).inc()
+        return ApiError(status, message)
+
     async def caller(
         request: Request,
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
+        x_pasc_agency: Annotated[str | None, Header()] = None,
     ) -> Caller:
         presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip() or None
         found = await identity.authenticate(pool(), presented)
         if found is None:
-            async with pool().acquire() as conn:
-                await audit.record(
-                    conn,
-                    actor="anonymous",
-                    action=f"http {request.url.path}",
-                    outcome="unauthorized",
-                    details={"presented_key_id": identity.key_id_of(presented or "")},
-                )
-            metrics.requests.labels(request.url.path, "401").inc()
-            raise ApiError(401, "a valid API key is required (X-API-Key or Authorization: Bearer)")
+            raise await refuse(
+                request,
+                401,
+                "a valid API key is required (X-API-Key or Authorization: Bearer)",
+                "anonymous",
+                presented_key_id=identity.key_id_of(presented or ""),
+            )
+        if x_pasc_agency is not None and x_pasc_agency != found.agency_code:
+            raise await refuse(
+                request,
+                403,
+                f"X-PASC-Agency: this key belongs to {found.agency_code}, not {x_pasc_agency[:16]}",
+                found.actor,
+                claimed_agency=x_pasc_agency[:16],
+            )
         return found
 
     async def admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> str:
-        if settings.admin_token:
-            if x_admin_token is None or not hmac_equal(x_admin_token, settings.admin_token):
-                raise ApiError(401, "admin token required (X-Admin-Token)")
+        if admin_token:
+            if x_admin_token is None or not hmac_equal(x_admin_token, admin_token):
+                raise await refuse(
+                    request, 401, "admin token required (X-Admin-Token)", "anonymous"
+                )
             return "admin"
         client = request.client.host if request.client else ""
         try:
@@ -144,7 +174,12 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         except ValueError:
             local = False
         if not local:
-            raise ApiError(403, "admin endpoints answer loopback clients when ADMIN_TOKEN is unset")
+            raise await refuse(
+                request,
+                403,
+                "admin endpoints answer loopback clients when ADMIN_TOKEN is unset",
+                "anonymous",
+            )
         return "admin@localhost"
 
     async def ingest(
@@ -173,7 +208,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
                     conn,
                     agency=on_behalf,
                     records=body.data,
-                    pseudonym_secret=settings.pseudonym_secret,
+                    pseudonym_secret=settings.pseudonym_secret.get_secret_value(),
                 )
             else:
                 outcome = await record_steps(conn, agency=on_behalf, records=body.data)
@@ -393,6 +428,12 @@ def _connector_view(c: Connector) -> dict[str, Any]:
         "paused": c.paused,
         "signed": bool(c.secret),
     }
+
+
+def _endpoint(request: Request) -> str:
+    """The route's template (bounded label values), not the raw path."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "unmatched"))
 
 
 def _iso(value: Any) -> str | None:

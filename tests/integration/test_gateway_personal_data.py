@@ -1,0 +1,313 @@
+"""Applicants' personal data stays in the gateway (Decree 13/2023/NĐ-CP), with the demo traffic.
+
+A simulated month of DVCQG traffic (HTTP and the signed Kafka ingress, bad records and forged
+messages included) goes through a real gateway to a real reporting-service. Then every log
+line, every metric and every message the run put on a topic other than the ingress topic is
+searched for the applicants' names, ID numbers, emails and phones: there must be none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import random
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from integration_gateway.domain.identity import sign
+from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
+from pasc_simulator.catalog import SimProcedure
+from pasc_simulator.lifecycle import simulate_month
+from pasc_simulator.send import send_all
+from support.kafka import publish
+from support.processes import RunningService, run_service
+
+pytestmark = pytest.mark.integration
+
+INGRESS = "gateway.ingress.dvcqg.v1"
+SEED = 2023
+DOSSIERS = 400
+KAFKA_AGENCIES = frozenset({"STP", "SYT"})
+SECRETS = {
+    "KEY_ENCRYPTION_SECRET": f"kek-{uuid.uuid4().hex}",
+    "PSEUDONYM_SECRET": f"pseudo-{uuid.uuid4().hex}",
+}
+
+
+def procedures(tag: int) -> list[SimProcedure]:
+    rng = random.Random(tag)
+    rows = [
+        ("SXD", "toan_trinh", 15),
+        ("SXD", "mot_phan", 10),
+        ("STP", "truc_tiep", 3),
+        ("STP", "toan_trinh", 5),
+        ("SYT", "mot_phan", 7),
+        ("STNMT", "toan_trinh", 20),
+        ("SLDTBXH", "mot_phan", 10),
+        ("SGTVT", "toan_trinh", 5),
+    ]
+    codes = rng.sample(range(10**6), len(rows))
+    return [
+        SimProcedure(f"3.{code:06d}", f"Thủ tục thử {i}", "LV", "Lĩnh vực", a, level, days)
+        for i, ((a, level, days), code) in enumerate(zip(rows, codes, strict=True))
+    ]
+
+
+@pytest.fixture(scope="module")
+def services(kafka_bootstrap: str, database_url: str) -> Iterator[dict[str, RunningService]]:
+    with (
+        run_service(
+            "integration_gateway",
+            kafka=kafka_bootstrap,
+            database_url=database_url,
+            extra_env=SECRETS,
+        ) as gateway,
+        run_service("reporting_service", kafka=kafka_bootstrap, database_url=database_url) as rep,
+    ):
+        yield {"gateway": gateway, "reporting": rep}
+
+
+async def end_offsets(kafka: str) -> dict[TopicPartition, int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    await admin.start()
+    try:
+        names = [t for t in await admin.list_topics() if t != INGRESS and not t.startswith("__")]
+        described = await admin.describe_topics(names)
+    finally:
+        await admin.close()
+    partitions = [
+        TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]
+    ]
+    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        return dict(await consumer.end_offsets(partitions))
+    finally:
+        await consumer.stop()
+
+
+async def messages_since(kafka: str, start: dict[TopicPartition, int]) -> list[tuple[bytes, bytes]]:
+    """Key, headers and value of every message after `start`, on every non-ingress topic."""
+    end = await end_offsets(kafka)
+    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)
+    await consumer.start()
+    found: list[tuple[bytes, bytes]] = []
+    try:
+        wanted = {tp: off for tp, off in end.items() if off > start.get(tp, 0)}
+        if not wanted:
+            return found
+        consumer.assign(list(wanted))
+        for tp in wanted:
+            consumer.seek(tp, start.get(tp, 0))
+        remaining = set(wanted)
+        deadline = time.monotonic() + 60
+        while remaining and time.monotonic() < deadline:
+            for tp, records in (await consumer.getmany(timeout_ms=500)).items():
+                for r in records:
+                    headers = b" ".join(k.encode() + b"=" + v for k, v in r.headers or ())
+                    found.append((b" ".join((r.key or b"", headers)), r.value or b""))
+                    if r.offset + 1 >= wanted[tp]:
+                        remaining.discard(tp)
+        assert not remaining, f"could not read {remaining}"
+    finally:
+        await consumer.stop()
+    return found
+
+
+def readable(key_and_headers: bytes, value: bytes) -> str:
+    """The message as text, with the bytes a dead letter carries in base64 decoded too."""
+    text = value.decode("utf-8", "replace")
+    decoded = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.endswith("_b64") and isinstance(value, str):
+                    decoded.append(base64.b64decode(value).decode("utf-8", "replace"))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    with contextlib.suppress(ValueError):
+        walk(json.loads(value))
+    return "\n".join([key_and_headers.decode("utf-8", "replace"), text, *decoded])
+
+
+def personal_values(syncs: list[Any]) -> set[str]:
+    fields = ("ChuHoSo", "SoGiayToChuHoSo", "Email", "SoDienThoai")
+    return {str(s.record[f]) for s in syncs for f in fields if s.record.get(f)}
+
+
+def hits(values: set[str], texts: list[str], tag: str) -> list[tuple[str, str]]:
+    """(value, where) for each personal value found in a text.
+
+    ID numbers and phones count only as a whole number (not inside a longer one); names carry
+    this run's tag, so only texts holding the tag are searched for them. One pass per text.
+    """
+    numbers = {v for v in values if v.isdigit()}
+    emails = {v.lower() for v in values if "@" in v}
+    names = values - numbers - {v for v in values if "@" in v}
+    found = []
+    for text in texts:
+        for match in re.finditer(r"\d+", text):
+            if match.group() in numbers:
+                found.append((match.group(), text[max(0, match.start() - 80) : match.end() + 80]))
+        for match in re.finditer(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
+            if match.group().lower() in emails:
+                found.append((match.group(), text[max(0, match.start() - 80) : match.end() + 80]))
+        if tag in text:
+            found += [(name, text[:200]) for name in names if name in text]
+    return found
+
+
+@pytest.mark.timeout(900)  # fresh consumer groups first replay the shared topics' history
+async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
+    services: dict[str, RunningService], kafka_bootstrap: str, database_url: str
+) -> None:
+    gateway, reporting = services["gateway"], services["reporting"]
+    tag = random.randrange(10**6)
+    procs = procedures(tag)
+    await publish(
+        kafka_bootstrap,
+        [
+            ProcedureRegistered(
+                producer="catalog-service",
+                payload=Procedure(
+                    ma_tthc=p.ma_tthc,
+                    ten_tthc=p.ten_tthc,
+                    agency_code=p.agency_code,
+                    at_center=True,
+                    effective_from=date(2023, 4, 1),
+                    catalog_version=1_000_000,
+                ),
+            )
+            for p in procs
+        ],
+    )
+    month = simulate_month(
+        procs, dossiers=DOSSIERS, year=2023, month=5, seed=SEED, prefix=f"PII{tag:06d}"
+    )
+    # The simulator's names come from a small pool; a run tag makes them this run's own.
+    syncs = [
+        replace(s, record={**s.record, "ChuHoSo": f"{s.record['ChuHoSo']} {tag:06d}"})
+        for s in month.syncs
+    ]
+    personal = personal_values(syncs)
+    assert len(personal) > 3 * DOSSIERS
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        # A new gateway reads the whole catalog topic first (tens of thousands of events).
+        began = time.monotonic()
+        deadline = began + 300
+        while time.monotonic() < deadline:
+            n = await conn.fetchval(
+                f"SELECT count(*) FROM {gateway.schema}.procedures WHERE ma_tthc = ANY($1)",
+                [p.ma_tthc for p in procs],
+            )
+            if n == len(procs):
+                break
+            await asyncio.sleep(0.2)
+        assert n == len(procs), "the gateway never learned the test procedures"
+        catalog_s = time.monotonic() - began
+        start = await end_offsets(kafka_bootstrap)
+        keys = {}
+        async with httpx.AsyncClient(base_url=gateway.url) as client:
+            for agency in sorted({p.agency_code for p in procs}):
+                response = await client.post("/admin/keys", json={"agency": agency})
+                keys[agency] = response.json()["api_key"]
+        tally = await send_all(
+            syncs,
+            gateway_url=gateway.url,
+            keys=keys,
+            rate=0,
+            kafka_bootstrap=kafka_bootstrap,
+            kafka_agencies=KAFKA_AGENCIES,
+        )
+        assert tally.unexpected == []
+        await _send_forgeries(kafka_bootstrap, syncs[:3])
+
+        sent_s = time.monotonic() - began - catalog_s
+        # Everything the gateway published has been applied by reporting.
+        deadline = time.monotonic() + 420
+        while time.monotonic() < deadline:
+            pending = await conn.fetchval(
+                f"SELECT count(*) FROM {gateway.schema}.outbox o WHERE o.topic ="
+                f" 'dossier.lifecycle.v1' AND (o.sent_at IS NULL OR NOT EXISTS (SELECT 1"
+                f" FROM {reporting.schema}.inbox i WHERE i.event_id = o.event_id))"
+            )
+            kafka_done = await conn.fetchval(
+                f"SELECT count(*) FROM {gateway.schema}.audit_log WHERE actor LIKE 'kafka:%'"
+            )
+            if pending == 0 and kafka_done >= tally.via_kafka // 100:
+                break
+            await asyncio.sleep(0.5)
+        assert pending == 0, f"{pending} lifecycle events not applied by reporting"
+        applied_s = time.monotonic() - began - catalog_s - sent_s
+        published = await conn.fetchval(f"SELECT count(*) FROM {gateway.schema}.outbox")
+        dossiers = await conn.fetchval(f"SELECT count(*) FROM {gateway.schema}.dossiers")
+    finally:
+        await conn.close()
+    assert dossiers == len(month.outcomes)
+    await asyncio.sleep(1.0)  # the dead letters of the forgeries, and the last log lines
+
+    messages = [readable(*m) for m in await messages_since(kafka_bootstrap, start)]
+    assert len(messages) >= published
+    logs = [
+        line
+        for service in (gateway, reporting)
+        for line in service.log.read_text(encoding="utf-8", errors="replace").splitlines()
+    ]
+    metrics = []
+    async with httpx.AsyncClient(timeout=60) as client:
+        for service in (gateway, reporting):
+            metrics += (await client.get(f"{service.url}/metrics")).text.splitlines()
+    texts = messages + logs + metrics
+    found = hits(personal, texts, f"{tag:06d}")
+    print(
+        f"\npersonal-data scan: {len(syncs)} records ({tally.via_kafka} over Kafka) of "
+        f"{DOSSIERS} dossiers, {len(personal)} personal values; scanned {len(messages)} "
+        f"messages, {len(logs)} log lines, {len(metrics)} metric lines: {len(found)} hits "
+        f"(catalog caught up in {catalog_s:.0f}s, sent in {sent_s:.0f}s, applied by reporting "
+        f"{applied_s:.0f}s later)"
+    )
+    assert found == [], f"personal data outside the gateway: {found[:5]}"
+
+
+async def _send_forgeries(kafka: str, syncs: list[Any]) -> None:
+    """Messages the gateway must dead-letter: unsigned, badly signed, and not JSON at all."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all")
+    await producer.start()
+    try:
+        value = json.dumps(
+            {"service": "DongBoHoSoMC", "data": [s.record for s in syncs]}, ensure_ascii=False
+        ).encode()
+        stamp, message_id = str(int(time.time())), str(uuid.uuid4())
+        forged = [
+            ("x-pasc-agency", b"SXD"),
+            ("x-pasc-timestamp", stamp.encode()),
+            ("x-pasc-message-id", message_id.encode()),
+            ("x-pasc-signature", sign("not-a-key", stamp, message_id, value).encode()),
+        ]
+        await producer.send_and_wait(INGRESS, value, key=b"SXD", headers=forged)
+        await producer.send_and_wait(INGRESS, value, key=b"SXD")
+        not_json = f"ChuHoSo={syncs[0].record['ChuHoSo']};{syncs[0].record['SoDienThoai']}"
+        await producer.send_and_wait(INGRESS, not_json.encode(), key=b"SXD", headers=forged)
+    finally:
+        await producer.stop()
