@@ -11,7 +11,7 @@ STACK := $(PY) deploy/local/stack.py
 TEST_PATHS := contracts/tests runtime/tests simulator/tests $(wildcard services/*/tests) tests
 
 .PHONY: help install up demo down logs status infra-up infra-down reset contracts contracts-check \
-	lint audit format test test-unit test-integration ops-deps browser-deps kube-manifests bench bench-quick
+	lint audit format test test-faults test-unit test-integration ops-deps browser-deps kube-manifests bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -64,6 +64,11 @@ format: install
 
 test: lint ops-deps browser-deps ## lint, then every test on a real broker and database (started here if needed)
 	@$(PY) deploy/local/with_infra.py $(UV) run --frozen pytest $(TEST_PATHS)
+
+# Not part of `make test`: it starts its own three-broker Kafka cluster and PostgreSQL (never the
+# shared stack's), breaks them on purpose and takes about ten minutes.
+test-faults: install ## fault injection: kill brokers, services, PostgreSQL; nothing lost or doubled
+	@PASC_FAULTS=1 $(UV) run --frozen pytest tests/faults -p no:cacheprovider
 
 bench: up ## the benchmark (1M records; about 20 minutes): bench/results/latest.json and a table
 	@$(PY) bench/run.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,39 +19,87 @@ class Received:
     requests: list[tuple[dict[str, str], Any]] = field(default_factory=list)
     refused: int = 0
     fail_first: int = 0
+    event_ids: Counter[str] = field(default_factory=Counter)  # X-PASC-Event-Id of each success
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bodies(self) -> list[Any]:
         with self.lock:
             return [body for _, body in self.requests]
 
+    def ids(self) -> Counter[str]:
+        with self.lock:
+            return Counter(self.event_ids)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a dispatcher sends many at once; the default 5 resets some
+    daemon_threads = True
+
+
+class StubServer:
+    """The stub as an object: `down()` closes its port (connections refused, as when a system
+    is off), `up()` opens the same port again."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.received = Received(fail_first=fail_first)
+        self.port = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/events"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        received = self.received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                with received.lock:
+                    if received.refused < received.fail_first:
+                        received.refused += 1
+                        status = 503
+                    else:
+                        received.requests.append((dict(self.headers), json.loads(body)))
+                        event_id = self.headers.get("x-pasc-event-id")
+                        if event_id:
+                            received.event_ids[event_id] += 1
+                        status = 200
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        return Handler
+
+    def up(self) -> None:
+        if self._server is not None:
+            return
+        self._server = _Server(("127.0.0.1", self.port), self._handler())
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def down(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._server = None
+
+    @property
+    def is_up(self) -> bool:
+        return self._server is not None
+
 
 @contextmanager
 def stub_server(fail_first: int = 0) -> Iterator[tuple[str, Received]]:
-    received = Received(fail_first=fail_first)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length") or 0))
-            with received.lock:
-                if received.refused < received.fail_first:
-                    received.refused += 1
-                    status = 503
-                else:
-                    received.requests.append((dict(self.headers), json.loads(body)))
-                    status = 200
-            self.send_response(status)
-            self.send_header("content-length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    stub = StubServer(fail_first)
+    stub.up()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/events", received
+        yield stub.url, stub.received
     finally:
-        server.shutdown()
-        server.server_close()
+        stub.down()

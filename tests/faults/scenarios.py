@@ -1,0 +1,142 @@
+"""Running a scenario: a simulated month sent through the platform while a fault is injected.
+
+Each scenario has its own month (2032-01, 2032-02, ...) and MaHoSo prefix, so its figures are
+its own; the probe runs beside it and gives the recovery time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from faults.checks import Ledger, Scenario, Verdict, judge, wait_caught_up
+from faults.platform import Platform
+from faults.probe import Probe
+from faults.traffic import Traffic
+from pasc_simulator.lifecycle import simulate_month
+
+SEED = 8_2032
+DOSSIERS = 1200  # about 3,200 DVCQG records a scenario
+RATE = 120.0  # records per second: the stream lasts about half a minute
+KAFKA_AGENCIES = frozenset({"STP", "SLDTBXH"})  # these departments publish to the Kafka ingress
+PROBE_AGENCY = "VPUBND"
+
+Fault = Callable[[Scenario], Awaitable[None]]
+
+
+async def until(condition: Callable[[], bool], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(0.1)
+
+
+def progress(s: Scenario, share: float) -> Callable[[], bool]:
+    return lambda: s.traffic.handled >= share * s.traffic.total
+
+
+async def run_scenario(
+    p: Platform, ledger: Ledger, name: str, number: int, fault: Fault, rate: float = RATE
+) -> Verdict:
+    started = time.monotonic()
+    year, month_no = 2032 + (number - 1) // 12, (number - 1) % 12 + 1
+    prefix = f"F{number:02d}"
+    month = simulate_month(
+        p.procedures,
+        dossiers=DOSSIERS,
+        year=year,
+        month=month_no,
+        seed=SEED + number,
+        prefix=prefix,
+    )
+    traffic = Traffic(
+        month.syncs,
+        gateway_url=p.gateway.url,
+        keys=p.keys,
+        kafka_bootstrap=p.cluster.bootstrap,
+        kafka_agencies=KAFKA_AGENCIES,
+        rate=rate,
+    )
+    scenario = Scenario(name, month, year, month_no, prefix, traffic)
+    probe = Probe(
+        p.gateway.url,
+        p.reporting.url,
+        p.keys[PROBE_AGENCY],
+        next(x for x in p.procedures if x.agency_code == PROBE_AGENCY),
+        run_id=prefix,
+    )
+    stop = asyncio.Event()
+    probing = asyncio.create_task(probe.run(stop))
+    sending = asyncio.create_task(traffic.run())
+    try:
+        await fault(scenario)
+        await sending
+        await wait_caught_up(p, scenario)
+    finally:
+        stop.set()
+        await probing
+        sending.cancel()
+    if scenario.recovery_s is None:
+        scenario.recovery_s = probe.worst_delay(scenario.fault_at, scenario.healed_at)
+        scenario.recovery_note = scenario.recovery_note or (
+            "longest delay from a department's POST to reporting, for the probes sent from the "
+            "fault until it was repaired"
+        )
+    verdict = await judge(p, scenario, ledger, started)
+    verdict.problems += await probe_problems(p, probe)
+    return verdict
+
+
+async def open_transaction(p: Platform, schema: str, timeout: float = 30) -> str:
+    """Waits until a service (its pool's connections are named after its schema) is inside a
+    database transaction, a consumer batch or a request; returns that statement's start."""
+    deadline = time.monotonic() + timeout
+    async with p.db() as conn:
+        while time.monotonic() < deadline:
+            query = await conn.fetchval(
+                "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 60) FROM pg_stat_activity"
+                " WHERE application_name = $1 AND xact_start IS NOT NULL AND state <> 'idle'"
+                " LIMIT 1",
+                schema,
+            )
+            if query:
+                return str(query)
+            await asyncio.sleep(0.002)
+    raise TimeoutError(f"{schema}: no transaction seen in {timeout}s")
+
+
+async def counter(url: str, name: str) -> int:
+    """The sum of a Prometheus counter over its labels, from a service's /metrics (0 if down)."""
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            text = (await client.get(f"{url}/metrics")).text
+    except httpx.HTTPError:
+        return 0
+    return int(
+        sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith(name + "{")
+        )
+    )
+
+
+async def probe_problems(p: Platform, probe: Probe) -> list[str]:
+    """The probes are records too: each accepted one reflected exactly once."""
+    rows = await p.query(
+        f"SELECT ma_ho_so, events_applied FROM {p.reporting.schema}.dossiers"
+        " WHERE ma_ho_so = ANY($1::text[])",
+        [s.ma_ho_so for s in probe.samples if s.accepted_at is not None],
+    )
+    applied = {r["ma_ho_so"]: r["events_applied"] for r in rows}
+    problems = []
+    for sample in probe.samples:
+        if sample.accepted_at is None:
+            continue
+        if applied.get(sample.ma_ho_so) != 1:
+            problems.append(f"probe {sample.ma_ho_so}: {applied.get(sample.ma_ho_so)} events")
+    return problems
