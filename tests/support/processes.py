@@ -39,7 +39,7 @@ class RunningService:
 
 
 def wait_healthy(
-    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 180
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
