@@ -51,6 +51,7 @@ def platform(kafka_bootstrap: str, database_url: str) -> Iterator[Urls]:
         )
 
 
+@pytest.mark.timeout(900)  # four services start and the month flows through them
 def test_shortened_demo_summary_matches_the_api_and_the_simulation(
     platform: Urls, tmp_path: Path
 ) -> None:
