@@ -176,7 +176,6 @@ async def test_sigkill_a_service_mid_batch_and_restart_it(
     platform: Platform, ledger: Ledger, service: str
 ) -> None:
     target = platform.gateway if service == "gateway" else platform.reporting
-
     other = platform.reporting if service == "gateway" else platform.gateway
     skipped_before = 0
 
