@@ -303,7 +303,7 @@ async def dead_letters(
 ) -> dict[str, dict[str, Any]]:
     def mine(value: dict[str, Any]) -> bool:
         payload = value.get("payload", {})
-        if payload.get("consumer_group") != service.group:
+        if payload.get("consumer_group") != service.group_for("plan.submissions.v1"):
             return False
         try:
             original = json.loads(base64.b64decode(payload["original_value_b64"]))
