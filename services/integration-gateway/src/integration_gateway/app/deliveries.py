@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from integration_gateway.domain.delivery import Connector, agency_of, backoff_s
 from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.consumer import BatchHandler, Rejection
 from pasc_runtime.db import Connection
+from pasc_runtime.tracing import continue_trace
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +155,8 @@ class Dispatcher:
                 connector.secret.encode(), body, hashlib.sha256
             ).hexdigest()
         try:
-            response = await client.post(connector.endpoint, content=body, headers=headers)
+            with continue_trace(_trace_of(body)):  # the POST joins the trace of the record's origin
+                response = await client.post(connector.endpoint, content=body, headers=headers)
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {exc}"
         if 200 <= response.status_code < 300:
@@ -167,3 +170,14 @@ class Dispatcher:
         for row in await connector_store.counts(conn):
             if row["status"] in ("pending", "dead"):
                 self._metrics.backlog.labels(row["connector"], row["status"]).set(row["n"])
+
+
+def _trace_of(body: bytes) -> dict[str, str] | None:
+    """The W3C trace context an encoded event carries (its envelope's `trace`), if any."""
+    try:
+        trace = json.loads(body).get("trace")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(trace, dict):
+        return None
+    return {k: v for k, v in trace.items() if isinstance(v, str)}
