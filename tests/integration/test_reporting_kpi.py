@@ -221,7 +221,11 @@ def reporting(kafka_bootstrap: str, database_url: str) -> Iterator[RunningServic
         "reporting_service",
         kafka=kafka_bootstrap,
         database_url=database_url,
-        extra_env={"SNAPSHOT_DEBOUNCE_S": "1", "SNAPSHOT_INTERVAL_S": "5", "LAG_INTERVAL_S": "1"},
+        extra_env={
+            "SNAPSHOT_DEBOUNCE_S": "1",
+            "SNAPSHOT_INTERVAL_S": "5",
+            "CONSUMER_LAG_INTERVAL_S": "1",
+        },
     ) as service:
         yield service
 
@@ -428,7 +432,7 @@ async def test_cioc_snapshots_and_prometheus_metrics(
 
     deadline = time.monotonic() + 20
     needed = (
-        'pasc_consumer_lag_messages{group="' + reporting.group_for("dossier.lifecycle.v1") + '",partition="0",topic="dossier.lifecycle.v1"}',
+        'pasc_consumer_lag{topic="dossier.lifecycle.v1",partition="0",group="' + reporting.group_for("dossier.lifecycle.v1") + '"}',
         'pasc_kpi_received_dossiers{agency="SXD"}',
         "pasc_kpi_city_on_time_ratio",
         'pasc_reporting_dossier_snapshots_total{outcome="applied"}',
@@ -444,5 +448,5 @@ async def test_cioc_snapshots_and_prometheus_metrics(
                 break
             assert time.monotonic() < deadline, f"metrics missing: {missing}"
             await asyncio.sleep(0.5)
-    lag = [line for line in metrics.splitlines() if line.startswith("pasc_consumer_lag_messages{")]
+    lag = [line for line in metrics.splitlines() if line.startswith("pasc_consumer_lag{")]
     assert all(float(line.rsplit(" ", 1)[1]) >= 0 for line in lag)

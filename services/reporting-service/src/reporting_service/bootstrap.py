@@ -9,7 +9,6 @@ from pasc_contracts.topics import REPORTING, consumed_by
 from pasc_runtime.app import Runtime, ServiceApp
 from reporting_service.app.handlers import Handlers
 from reporting_service.app.http import make_api
-from reporting_service.app.lag import LagPoller
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.app.snapshots import SnapshotPublisher
 from reporting_service.settings import Settings
@@ -22,24 +21,17 @@ def build_app(settings: Settings) -> ServiceApp:
     runtime = Runtime(settings, migrations=MIGRATIONS)
     metrics = ReportingMetrics.create(runtime.metrics.registry)
     handlers = Handlers(settings.db_schema, metrics).for_topics()
-    consumed: list[tuple[str, str]] = []
     for topic in consumed_by(REPORTING):
         if topic.name not in handlers:
             log.warning("no handler for %s: not consumed", topic.name)
             continue
-        consumer = runtime.consume(topic.name, handlers[topic.name])  # one group per topic
-        consumed.append((consumer.group, topic.name))
+        runtime.consume(topic.name, handlers[topic.name])  # one group per topic; lag via runtime
     snapshots = SnapshotPublisher(settings, lambda: runtime.pool, metrics)
-    lag = LagPoller(
-        settings.kafka_bootstrap_servers, consumed, metrics.consumer_lag, settings.lag_interval_s
-    )
     app = runtime.app(
         title="reporting-service",
         description="Figures for the CIOC and the office, from the dossier, catalog and plan streams.",
         http=make_api(lambda: runtime.pool, metrics, settings.dashboard_refresh_s),
     )
     app.after_startup(snapshots.start)
-    app.after_startup(lag.start)
     app.on_shutdown(snapshots.stop)
-    app.on_shutdown(lag.stop)
     return app

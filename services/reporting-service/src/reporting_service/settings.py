@@ -15,6 +15,5 @@ class Settings(ServiceSettings):
     snapshot_interval_s: float = Field(
         default=60.0, gt=0, description="A CIOC snapshot round at least this often."
     )
-    lag_interval_s: float = Field(default=15.0, gt=0, description="Consumer lag polling.")
     dashboard_refresh_s: int = Field(default=30, ge=5, description="The dashboard reloads data.")
     rebuild_batch_size: int = Field(default=2000, ge=1, description="Events per replayed batch.")

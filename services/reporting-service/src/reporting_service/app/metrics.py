@@ -2,7 +2,7 @@
 
 Business gauges are month-to-date figures per agency (the `agency` label is bounded by the
 known agencies, others under `other`) and city-wide ratios; they are refreshed with every
-KPI snapshot. Consumer lag is set by the lag poller.
+KPI snapshot.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ class ReportingMetrics:
     event_delay: Histogram
     query_seconds: Histogram
     snapshots_published: Counter
-    consumer_lag: Gauge
     counts: dict[str, Gauge]
     ratios: dict[str, Gauge]
     city_ratios: dict[str, Gauge]
@@ -68,12 +67,6 @@ class ReportingMetrics:
                 "pasc_reporting_kpi_snapshots_published_total",
                 "KPI snapshot rounds staged for the CIOC, by why (changed or interval).",
                 ["reason"],
-                registry=registry,
-            ),
-            consumer_lag=Gauge(
-                "pasc_consumer_lag_messages",
-                "High watermark minus the consumer group's committed offset, per partition.",
-                ["group", "topic", "partition"],
                 registry=registry,
             ),
             counts={
