@@ -369,17 +369,18 @@ def test_dockerfile_cmd_runs_the_services_module(
     assert importlib.util.find_spec(f"{module}.__main__") is not None
 
 
-# --- health checks, run against a stand-in /health ----------------------------------------------
+# --- health checks, run against a stand-in /ready -----------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def health_server() -> Iterator[tuple[int, dict[str, int]]]:
-    """An HTTP server whose /health answers state["status"]."""
+    """An HTTP server whose /ready answers state["status"] (and /health always 200)."""
     state = {"status": 200}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            self.send_response(state["status"] if self.path == "/health" else 404)
+            codes = {"/ready": state["status"], "/health": 200}
+            self.send_response(codes.get(self.path, 404))
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:
@@ -408,14 +409,14 @@ def checks(compose: dict[str, Any], dockerfile: list[tuple[str, str]]) -> dict[s
     return found
 
 
-def test_health_checks_pass_on_200_and_fail_on_503(
+def test_health_checks_ask_readiness_pass_on_200_and_fail_on_503(
     compose: dict[str, Any],
     dockerfile: list[tuple[str, str]],
     health_server: tuple[int, dict[str, int]],
 ) -> None:
     port, state = health_server
     for where, test in checks(compose, dockerfile).items():
-        assert any("/health" in part for part in test), where
+        assert any("/ready" in part for part in test), where
         state["status"] = 200
         assert run_check(test, port) == 0, f"{where}: healthy reported unhealthy"
         state["status"] = 503
