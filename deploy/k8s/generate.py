@@ -2,8 +2,9 @@
 
 - base/kafka-topics.yaml: a Strimzi KafkaTopic per topic of the registry (pasc_contracts.topics):
   its partitions, retention and cleanup policy.
-- base/kafka-users.yaml: a Strimzi KafkaUser per service, with the ACLs the registry implies:
-  write the topics it owns and deadletter.v1, read the topics it consumes, its consumer groups.
+- base/kafka-users.yaml: a Strimzi KafkaUser per service, with the ACLs the registry implies,
+  the very ones deploy/kafka/acls.py applies to a plain cluster (`service_acls`): write the
+  topics it owns and deadletter.v1, read the topics it consumes, its consumer groups.
 - overlays/production/prometheus-rules.yaml: deploy/prometheus/rules/*.yml as a PrometheusRule.
 - overlays/production/grafana-dashboards.yaml: deploy/grafana/dashboards/*.json as ConfigMaps
   for Grafana's dashboard sidecar (label grafana_dashboard: "1").
@@ -22,10 +23,13 @@ from typing import Any
 
 import yaml
 
-from pasc_contracts.topics import DEAD_LETTER_TOPIC, SERVICES, TOPICS
+from pasc_contracts.topics import SERVICES, TOPICS
 
 K8S = Path(__file__).resolve().parent
 DEPLOY = K8S.parent
+sys.path.insert(0, str(DEPLOY / "kafka"))
+from acls import Pattern, Resource, service_acls  # noqa: E402  (one ACL policy, two outputs)
+
 KAFKA_CLUSTER = "pasc"  # the Strimzi Kafka resource's name (its bootstrap: pasc-kafka-bootstrap)
 REPLICAS = 3
 MIN_IN_SYNC = "2"  # with acks=all: a write survives one broker's loss, and one may be down
@@ -53,22 +57,22 @@ def kafka_topics() -> list[dict[str, Any]]:
     ]
 
 
-def _acl(kind: str, name: str, pattern: str, operations: list[str]) -> dict[str, Any]:
-    return {
-        "resource": {"type": kind, "name": name, "patternType": pattern},
-        "operations": operations,
-    }
+def strimzi_acls(service: str) -> list[dict[str, Any]]:
+    """`service_acls(service)` as Strimzi's simple authorization: operations per resource."""
+    operations: dict[tuple[str, str, str], list[str]] = {}
+    for acl in service_acls(service):
+        kind = "topic" if acl.resource == Resource.TOPIC else "group"
+        pattern = "prefix" if acl.pattern == Pattern.PREFIXED else "literal"
+        operations.setdefault((kind, acl.name, pattern), []).append(acl.operation.name.capitalize())
+    return [
+        {"resource": {"type": kind, "name": name, "patternType": pattern}, "operations": ops}
+        for (kind, name, pattern), ops in operations.items()
+    ]
 
 
 def kafka_users() -> list[dict[str, Any]]:
     users = []
     for service in SERVICES:
-        writes = sorted({t.name for t in TOPICS if t.owner == service} | {DEAD_LETTER_TOPIC})
-        reads = sorted(t.name for t in TOPICS if service in t.consumers)
-        acls = [_acl("topic", name, "literal", ["Write", "Describe"]) for name in writes]
-        acls += [_acl("topic", name, "literal", ["Read", "Describe"]) for name in reads]
-        # Its groups are named after it: "<service>" and "<service>.<purpose>".
-        acls.append(_acl("group", service, "prefix", ["Read", "Describe"]))
         users.append(
             {
                 "apiVersion": "kafka.strimzi.io/v1beta2",
@@ -76,7 +80,7 @@ def kafka_users() -> list[dict[str, Any]]:
                 "metadata": {"name": service, "labels": _labels()},
                 "spec": {
                     "authentication": {"type": "scram-sha-512"},
-                    "authorization": {"type": "simple", "acls": acls},
+                    "authorization": {"type": "simple", "acls": strimzi_acls(service)},
                 },
             }
         )
