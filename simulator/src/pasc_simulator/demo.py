@@ -231,6 +231,19 @@ def camera_events(client: httpx.Client, urls: Urls, key: str) -> int:
     return len(events)
 
 
+def wait_for_camera_deliveries(client: httpx.Client, urls: Urls, sent: int, timeout: float) -> None:
+    """Camera events travel webhook → topic → the gateway's delivery queue → Home Affairs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = check(client.get(urls.receivers["home-affairs"]))
+        if seen.get("by_type", {}).get("camera.status_changed", 0) >= sent:
+            return
+        time.sleep(0.5)
+    raise SystemExit(
+        f"the Home Affairs system did not get the {sent} camera events in {timeout:.0f}s"
+    )
+
+
 def month_params(year: int, month: int) -> dict[str, str]:
     last = calendar.monthrange(year, month)[1]
     return {"from": f"{year}-{month:02d}-01", "to": f"{year}-{month:02d}-{last}"}
@@ -326,6 +339,7 @@ def run_demo(
         params = month_params(*period)
         kpi = wait_for_figures(client, urls, params, expected["city"], timeout=600)
         check(client.post(f"{urls.task}/v1/admin/tick"))
+        wait_for_camera_deliveries(client, urls, cameras, timeout=120)
         time.sleep(settle_s)  # KPI snapshots reach the CIOC, deliveries drain
         kpi = check(client.get(f"{urls.reporting}/v1/kpi", params=params))
         plan = check(client.get(f"{urls.task}/v1/plans/{PLAN_ID}"))
