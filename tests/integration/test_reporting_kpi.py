@@ -432,7 +432,7 @@ async def test_cioc_snapshots_and_prometheus_metrics(
 
     deadline = time.monotonic() + 20
     needed = (
-        'pasc_consumer_lag{topic="dossier.lifecycle.v1",partition="0",group="' + reporting.group_for("dossier.lifecycle.v1") + '"}',
+        'pasc_consumer_lag{group="' + reporting.group_for("dossier.lifecycle.v1") + '",partition="0",topic="dossier.lifecycle.v1"}',
         'pasc_kpi_received_dossiers{agency="SXD"}',
         "pasc_kpi_city_on_time_ratio",
         'pasc_reporting_dossier_snapshots_total{outcome="applied"}',
