@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
 from faststream.kafka import KafkaBroker
 
 from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.db import UNAVAILABLE, Connection
+from pasc_runtime.leader import leadership
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.tracing import continue_trace, with_current_trace
 
@@ -114,14 +114,7 @@ class OutboxRelay:
             await asyncio.sleep(self._poll)
 
     async def _lead(self) -> None:
-        conn: asyncpg.Connection = await asyncpg.connect(
-            self._url, server_settings={"search_path": self._schema}
-        )
-        try:
-            lock_key = f"{self._schema}.outbox"
-            # Another instance leads while it holds the lock; poll until it is released.
-            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock_key):  # noqa: ASYNC110
-                await asyncio.sleep(self._poll * 5)
+        async with leadership(self._url, self._schema, "outbox", self._poll * 5) as conn:
             await conn.add_listener(f"{self._schema}_outbox", self._on_notify)
             sweeps = 0
             while True:
@@ -133,9 +126,6 @@ class OutboxRelay:
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self._poll)
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close()
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()

@@ -9,7 +9,6 @@ A connector that is down delays only its own queue, never ingest.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -17,7 +16,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -26,6 +24,7 @@ from integration_gateway.domain.delivery import Connector, agency_of, backoff_s
 from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.consumer import BatchHandler, Rejection
 from pasc_runtime.db import Connection
+from pasc_runtime.leader import leadership
 from pasc_runtime.tracing import continue_trace
 
 log = logging.getLogger(__name__)
@@ -91,23 +90,18 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Only one dispatcher per schema sends at a time (an advisory lock), to keep key order."""
-        conn = await asyncpg.connect(self._url, server_settings={"search_path": self._schema})
-        try:
-            lock = f"{self._schema}.dispatcher"
-            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock):  # noqa: ASYNC110
-                await asyncio.sleep(self._poll * 10)
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
-                ticks = 0
-                while True:
-                    sent = await self.dispatch_once(conn, client)
-                    ticks += 1
-                    if ticks % 20 == 0:
-                        await self._report_backlog(conn)
-                    if sent == 0:
-                        await asyncio.sleep(self._poll)
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close()
+        async with (
+            leadership(self._url, self._schema, "dispatcher", self._poll * 10) as conn,
+            httpx.AsyncClient(timeout=self._timeout) as client,
+        ):
+            ticks = 0
+            while True:
+                sent = await self.dispatch_once(conn, client)
+                ticks += 1
+                if ticks % 20 == 0:
+                    await self._report_backlog(conn)
+                if sent == 0:
+                    await asyncio.sleep(self._poll)
 
     async def dispatch_once(self, conn: Any, client: httpx.AsyncClient) -> int:
         heads = await connector_store.due_heads(conn, self._concurrency * 4)

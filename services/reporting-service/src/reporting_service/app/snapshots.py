@@ -22,6 +22,7 @@ import asyncpg
 from pasc_contracts import now_vn
 from pasc_contracts.events.kpi import KpiSnapshotPublished
 from pasc_runtime.db import UNAVAILABLE, Connection
+from pasc_runtime.leader import leadership
 from pasc_runtime.outbox import stage
 from reporting_service.adapters import catalog_store, kpi_queries, locks, plan_store
 from reporting_service.app.kpi import agency_names
@@ -149,21 +150,15 @@ class SnapshotPublisher:
 
     async def _lead(self) -> None:
         s = self._settings
-        conn = await asyncpg.connect(s.database_url, server_settings={"search_path": s.db_schema})
-        try:
-            while not await conn.fetchval(  # noqa: ASYNC110 (poll while another instance leads)
-                "SELECT pg_try_advisory_lock(hashtext($1))", f"{s.db_schema}.kpi_snapshots"
-            ):
-                await asyncio.sleep(s.snapshot_interval_s)
+        async with leadership(
+            s.database_url, s.db_schema, "kpi_snapshots", s.snapshot_interval_s
+        ) as conn:
             await conn.add_listener(locks.changed_channel(s.db_schema), self._on_notify)
             while True:
                 reason = "changed" if self._changed.is_set() else "interval"
                 self._changed.clear()  # before the round: a change during it triggers the next
                 await self.publish_round(reason)
                 await self._wait_for_next(time.monotonic())
-        finally:
-            with contextlib.suppress(Exception):
-                await conn.close()
 
     async def _wait_for_next(self, last: float) -> None:
         """Until the figures changed (no sooner than the debounce) or the interval elapsed."""
