@@ -71,10 +71,10 @@ test-faults: install ## fault injection: kill brokers, services, PostgreSQL; not
 	@PASC_FAULTS=1 $(UV) run --frozen pytest tests/faults -p no:cacheprovider
 
 bench: up ## the benchmark (1M records; about 20 minutes): bench/results/latest.json and a table
-	@$(PY) bench/run.py
+	@$(PY) bench/run.py $(ARGS)
 
 bench-quick: up ## the same in about a minute, to check a change
-	@$(PY) bench/run.py --quick
+	@$(PY) bench/run.py --quick $(ARGS)
 
 # The operations tests' tools: promtool and prometheus (Debian's package; as root, like `make up`
 # installs postgresql) and kustomize (kubectl's built-in one, else built from the Go module proxy).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pipeline
 import raw_baseline
+import sampling as profiling
 
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import simulate_month
@@ -147,7 +149,20 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="about a minute, for checking a change"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the gateway and reporting with py-spy during the pipeline and HTTP phases",
+    )
     args = parser.parse_args()
+    pids = service_pids()
+    spied = {k: v for k, v in pids.items() if k in ("integration-gateway", "reporting-service")}
+
+    def phase(name: str) -> contextlib.AbstractContextManager[None]:
+        if not args.profile:
+            return contextlib.nullcontext()
+        return profiling.sampled(name, spied, RESULTS)
+
     size = SIZES["quick" if args.quick else "full"]
     procedures = load_catalog(CATALOG)
     say("importing the synthetic catalog and issuing keys")
@@ -190,11 +205,12 @@ def main() -> None:
     psyncs = month_full.syncs
     pmessages = pipeline.ingress_messages(psyncs, keys)
     before = asyncio.run(_kpi(2031, 1))
-    started = time.perf_counter()
-    asyncio.run(pipeline.produce(KAFKA, pmessages))
-    done = asyncio.run(
-        pipeline.wait_reflected(2031, 1, before, pipeline.expected_totals(month_full), 3600)
-    )
+    with phase("pipeline"):
+        started = time.perf_counter()
+        asyncio.run(pipeline.produce(KAFKA, pmessages))
+        done = asyncio.run(
+            pipeline.wait_reflected(2031, 1, before, pipeline.expected_totals(month_full), 3600)
+        )
     pipeline_rps = len(psyncs) / (done - started)
 
     say(f"HTTP ingest: {size['http']} records from concurrent clients")
@@ -207,7 +223,8 @@ def main() -> None:
         bad_fraction=0.0,
         prefix=f"H{run}",
     )
-    http = asyncio.run(pipeline.http_ingest(hmonth.syncs, keys))
+    with phase("http"):
+        http = asyncio.run(pipeline.http_ingest(hmonth.syncs, keys))
 
     say(f"latency at 1,000 records/s for {size['latency_s']} s")
     lmonth = simulate_month(
@@ -227,7 +244,7 @@ def main() -> None:
     rebuilt = rebuild()
     say(f"KPI query over {size['kpi_dossiers']} dossiers")
     kpi = kpi_query(size["kpi_dossiers"])
-    rss = peak_rss_mb(service_pids())
+    rss = peak_rss_mb(pids)
 
     report.update(
         {
@@ -260,9 +277,17 @@ def main() -> None:
         }
     )
     report["targets"] = check_targets(report)
+    if args.profile:
+        report["profile"] = {
+            f"{p}/{name}": profiling.summarize(RESULTS / f"{p}-{name}.txt")
+            for p in ("pipeline", "http")
+            for name in spied
+        }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     print_table(report)
+    for key, summary in report.get("profile", {}).items():
+        profiling.print_summary(*key.split("/"), summary)
 
 
 async def _kpi(year: int, month: int) -> dict[str, Any]:
