@@ -148,7 +148,7 @@ class Runtime:
         s = self.settings
         if s.create_topics:
             created = await ensure_topics(
-                s.kafka_bootstrap_servers, list(TOPICS), s.topic_replication_factor
+                s.kafka_bootstrap_servers, list(TOPICS), s.topic_replication_factor, security=s
             )
             if created:
                 log.info("created topics %s", created)

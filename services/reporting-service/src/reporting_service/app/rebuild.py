@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry
 from pasc_contracts import DecodeError, Event, Topic, decode
 from pasc_contracts.topics import REPORTING, consumed_by
 from pasc_runtime.db import Connection, migrate
+from pasc_runtime.kafka import client_options
 from reporting_service.adapters import kafka_topics, locks
 from reporting_service.app.handlers import Handler, Handlers
 from reporting_service.app.metrics import ReportingMetrics
@@ -120,12 +121,14 @@ async def rebuild(
     conn = await asyncpg.connect(
         settings.database_url, server_settings={"search_path": settings.db_schema}
     )
+    options = client_options(settings)  # the same SASL/TLS as the service
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **options,
     )
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, **options)
     await consumer.start()
     await admin.start()
     result = RebuildResult()
