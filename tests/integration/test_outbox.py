@@ -9,7 +9,7 @@ from datetime import datetime
 
 import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
+from aiokafka import AIOKafkaProducer
 
 from pasc_contracts import VN_TZ
 from pasc_contracts.events.camera import CameraState, CameraStatus, CameraStatusChanged
@@ -31,6 +31,10 @@ def camera_event(camera_id: str, note: str | None = None) -> CameraStatusChanged
             observed_at=datetime.now(VN_TZ),
         ),
     )
+
+
+def producer(bootstrap: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
 
 
 @pytest.fixture
@@ -63,15 +67,13 @@ async def test_only_committed_events_are_published_once(
     finally:
         await conn.close()
 
-    broker = KafkaBroker(kafka_bootstrap, enable_idempotence=True, acks="all")
     relay = OutboxRelay(
         database_url=database_url,
         schema=schema,
-        broker=broker,
+        producer=lambda: producer(kafka_bootstrap),
         metrics=PlatformMetrics.create(),
         poll_interval_s=0.2,
     )
-    await broker.start()
     relay.start()
     try:
         seen = await read_until(
@@ -84,7 +86,6 @@ async def test_only_committed_events_are_published_once(
         )
     finally:
         await relay.stop()
-        await broker.stop()
 
     assert sorted(v["payload"]["camera_id"] for v in seen) == sorted(
         e.payload.camera_id for e in committed
@@ -103,19 +104,17 @@ async def test_two_relays_publish_each_event_once(
     camera = f"CAM-{uuid.uuid4().hex[:8]}"
     # One key, so Kafka keeps them in one partition: the order must be the commit order.
     events = [camera_event(camera, note=str(i)) for i in range(50)]
-    broker = KafkaBroker(kafka_bootstrap, enable_idempotence=True, acks="all")
     relays = [
         OutboxRelay(
             database_url=database_url,
             schema=schema,
-            broker=broker,
+            producer=lambda: producer(kafka_bootstrap),
             metrics=PlatformMetrics.create(),
             poll_interval_s=0.1,
             batch_size=7,
         )
         for _ in range(2)
     ]
-    await broker.start()
     for relay in relays:
         relay.start()
     conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
@@ -136,5 +135,4 @@ async def test_two_relays_publish_each_event_once(
         await conn.close()
         for relay in relays:
             await relay.stop()
-        await broker.stop()
     assert [v["payload"]["note"] for v in seen] == [str(i) for i in range(50)]

@@ -27,7 +27,7 @@ from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters
 from pasc_runtime.health import make_liveness, make_readiness
-from pasc_runtime.kafka import ensure_topics, make_broker
+from pasc_runtime.kafka import ensure_topics, make_broker, make_producer
 from pasc_runtime.lag import ConsumerLag
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.outbox import OutboxRelay
@@ -76,10 +76,11 @@ class Runtime:
         self.relay = OutboxRelay(
             database_url=settings.database_url,
             schema=settings.db_schema,
-            broker=self.broker,
+            producer=lambda: make_producer(settings),
             metrics=self.metrics,
             batch_size=settings.outbox_batch_size,
             poll_interval_s=settings.outbox_poll_interval_s,
+            tracer=self.tracer_provider.get_tracer(TRACER),
         )
         self._migrations = [migrations] if migrations else []
         self._pool: asyncpg.Pool | None = None

@@ -6,6 +6,7 @@ import logging
 import ssl
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
@@ -94,6 +95,20 @@ def make_broker(
         # A logger of our own: FastStream's default prints coloured text beside the JSON lines.
         logger=logging.getLogger("faststream.access.kafka"),
         graceful_timeout=30.0,
+    )
+
+
+def make_producer(settings: ServiceSettings) -> AIOKafkaProducer:
+    """A plain producer with the broker's guarantees (idempotent, acks=all) and batching."""
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id=f"{settings.service_name}-outbox",
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=settings.producer_linger_ms,
+        compression_type=settings.producer_compression,
+        max_batch_size=256 * 1024,
+        **client_options(settings),
     )
 
 

@@ -92,6 +92,11 @@ def current_trace() -> TraceContext | None:
     return TraceContext(traceparent=carrier["traceparent"], tracestate=carrier.get("tracestate"))
 
 
+def inject_current(headers: dict[str, str]) -> None:
+    """Set `traceparent`/`tracestate` in `headers` to the active span (consumers continue it)."""
+    _PROPAGATOR.inject(headers)
+
+
 def with_current_trace(event: E) -> E:
     """The event stamped with the active trace, unless its producer set one."""
     if event.trace is not None:
