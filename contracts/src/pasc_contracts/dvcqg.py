@@ -25,7 +25,17 @@ DVCQG_DATE_FORMAT = "%Y%m%d%H%M%S"
 def parse_dvcqg_date(value: Any) -> Any:
     """`yyyyMMddHHmmss` in Asia/Ho_Chi_Minh; other inputs are left to pydantic to reject."""
     if isinstance(value, str) and len(value) == 14 and value.isdigit():
-        return datetime.strptime(value, DVCQG_DATE_FORMAT).replace(tzinfo=VN_TZ)
+        # By slicing: strptime cost a tenth of the gateway's time per record. An impossible
+        # date (month 13, 30 February) still raises ValueError, which pydantic reports.
+        return datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]),
+            int(value[12:14]),
+            tzinfo=VN_TZ,
+        )
     if isinstance(value, str) and not value:
         return None
     return value

@@ -25,7 +25,7 @@ from prometheus_client import make_asgi_app
 from pasc_contracts import TOPICS, topic
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate
-from pasc_runtime.deadletter import DeadLetters
+from pasc_runtime.deadletter import DeadLetters, Redactor
 from pasc_runtime.health import make_liveness, make_readiness
 from pasc_runtime.kafka import ensure_topics, make_broker, make_producer
 from pasc_runtime.lag import ConsumerLag
@@ -116,9 +116,11 @@ class Runtime:
         *,
         group: str | None = None,
         decoder: Decoder | None = None,
+        redact: Redactor | None = None,
     ) -> EventConsumer:
         """Apply `handler` to the topic's messages; `decoder` replaces the contract decoding
-        (e.g. for an ingress topic carrying external formats).
+        (e.g. for an ingress topic carrying external formats); `redact` is applied to the
+        original value a dead letter keeps (e.g. to leave personal data on the ingress topic).
 
         Each topic gets its own consumer group by default (`<service>.<topic>`), so adding a
         subscription never makes the others rebalance."""
@@ -132,6 +134,7 @@ class Runtime:
             max_retries=self.settings.consumer_max_retries,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
             decoder=decoder,
+            redact=redact,
             tracer=self.tracer_provider.get_tracer(TRACER),
         )
         consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)

@@ -38,7 +38,7 @@ from pasc_contracts import DecodeError, Event, Topic, decode
 from pasc_contracts.events.deadletter import FailureKind
 from pasc_runtime import inbox
 from pasc_runtime.db import UNAVAILABLE, Connection
-from pasc_runtime.deadletter import DeadLetters, Failure
+from pasc_runtime.deadletter import DeadLetters, Failure, Redactor
 from pasc_runtime.logs import safe_error
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.tracing import TRACER, remote_span
@@ -121,9 +121,11 @@ class EventConsumer:
         max_retries: int = 3,
         retry_backoff_s: float = 0.2,
         decoder: Decoder | None = None,
+        redact: Redactor | None = None,
         tracer: Tracer | None = None,
     ) -> None:
         self.topic = topic
+        self._redact = redact
         self._decode = decoder or self._decode_contract_event
         self.group = group
         self._handler = handler
@@ -179,7 +181,7 @@ class EventConsumer:
             if batch:
                 failures += await self._apply_with_retries(batch, outcomes)
             if failures:
-                await self._dead_letters.send(failures, group=self.group)
+                await self._dead_letters.send(failures, group=self.group, redact=self._redact)
             for failure in failures:
                 outcomes.failed[(failure.record.partition, failure.record.offset)] = (
                     failure.kind.value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiokafka import ConsumerRecord
@@ -19,6 +20,9 @@ MAX_ERROR_CHARS = 2000
 # over the broker's message limit (1 MB) could never be published, and its consumer would
 # retry that batch forever: a bigger original stays where it is, the dead letter says where.
 MAX_KEPT_BYTES = 512 * 1024
+
+
+Redactor = Callable[[bytes], bytes]
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,16 @@ class DeadLetters:
         self._group = group
         self._metrics = metrics
 
-    def to_event(self, failure: Failure, group: str | None = None) -> DeadLettered:
-        """`group`: the consumer group that failed (the service's name if not given)."""
+    def to_event(
+        self, failure: Failure, group: str | None = None, redact: Redactor | None = None
+    ) -> DeadLettered:
+        """`group`: the consumer group that failed (the service's name if not given); `redact`:
+        what of the original value may be kept (a topic carrying personal data keeps a copy
+        without it; the original stays on its topic)."""
         record = failure.record
         value = record.value or b""
+        if redact is not None and value:
+            value = redact(value)
         error = failure.error[:MAX_ERROR_CHARS]
         if len(value) > MAX_KEPT_BYTES:
             error += (
@@ -67,11 +77,13 @@ class DeadLetters:
             ),
         )
 
-    async def send(self, failures: list[Failure], group: str | None = None) -> None:
+    async def send(
+        self, failures: list[Failure], group: str | None = None, redact: Redactor | None = None
+    ) -> None:
         """Publish and wait for the broker's acknowledgement: only then may the offsets move on."""
         futures = []
         for failure in failures:
-            event = self.to_event(failure, group)
+            event = self.to_event(failure, group, redact)
             futures.append(
                 await self._broker.publish(
                     encode(event),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,8 @@ from integration_gateway.app.identity import IngressVerifier
 from integration_gateway.domain.identity import sign
 from integration_gateway.domain.personal_data import REDACTED, redact_body
 from pasc_contracts.codec import DecodeError
+from pasc_runtime.deadletter import DeadLetters, Failure
+from pasc_runtime.metrics import PlatformMetrics
 from pasc_simulator.catalog import SimProcedure
 from pasc_simulator.lifecycle import simulate_month
 
@@ -82,6 +85,10 @@ def test_bytes_that_are_not_a_json_object_become_a_note(raw: bytes) -> None:
 class FakeRecord:
     value: bytes | None
     headers: list[tuple[str, bytes]]
+    topic: str = "gateway.ingress.dvcqg.v1"
+    partition: int = 0
+    offset: int = 0
+    key: bytes | None = None
 
 
 def _signed(body: bytes, **changes: str) -> FakeRecord:
@@ -107,14 +114,24 @@ def _signed(body: bytes, **changes: str) -> FakeRecord:
         ({"x-pasc-signature": ""}, "missing headers"),
     ],
 )
-async def test_the_verifier_refuses_before_any_lookup_and_redacts_the_record(
+async def test_the_verifier_refuses_before_any_lookup_and_the_dead_letter_is_redacted(
     changes: dict[str, str], reason: str
 ) -> None:
     body = json.dumps({"service": "DongBoHoSoMC", "data": [{"ChuHoSo": "Trần Thị Bình"}]})
     record = _signed(body.encode(), **changes)
     verifier = IngressVerifier(pool=None, vault=None, max_skew_s=300)  # type: ignore[arg-type]
-    with pytest.raises(DecodeError, match=reason):
+    with pytest.raises(DecodeError, match=reason) as refused:
         await verifier(record)
-    assert b"Tr\\u1ea7n" not in (record.value or b"")
-    assert "Trần".encode() not in (record.value or b"")
-    assert json.loads(record.value or b"")["data"][0]["ChuHoSo"] == REDACTED
+    letters = DeadLetters(
+        None,  # type: ignore[arg-type]  (to_event publishes nothing)
+        producer="integration-gateway",
+        group="integration-gateway.gateway.ingress.dvcqg.v1",
+        metrics=PlatformMetrics.create(),
+    )
+    failure = Failure(record, refused.value.kind, str(refused.value))  # type: ignore[arg-type]
+    kept = base64.b64decode(
+        letters.to_event(failure, redact=redact_body).payload.original_value_b64
+    )
+    assert b"Tr\\u1ea7n" not in kept
+    assert "Trần".encode() not in kept
+    assert json.loads(kept)["data"][0]["ChuHoSo"] == REDACTED

@@ -15,6 +15,7 @@ from integration_gateway.app.handlers import (
 from integration_gateway.app.http import make_api
 from integration_gateway.app.identity import IngressVerifier
 from integration_gateway.app.metrics import GatewayMetrics
+from integration_gateway.domain.personal_data import redact_body
 from integration_gateway.settings import Settings
 from pasc_runtime.app import Runtime, ServiceApp
 
@@ -45,6 +46,7 @@ def build_app(settings: Settings) -> ServiceApp:
             settings.ingress_max_skew_s,
             cache_s=settings.ingress_key_cache_s,
         ),
+        redact=redact_body,  # dead letters keep no applicant's data
     )
     for topic_name in DELIVERED_TOPICS:
         runtime.consume(topic_name, enqueue_handler(topic_name))

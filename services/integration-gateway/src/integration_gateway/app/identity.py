@@ -16,7 +16,6 @@ from integration_gateway.domain.identity import (
     key_matches,
     signature_matches,
 )
-from integration_gateway.domain.personal_data import redact_body
 from pasc_contracts.codec import DecodeError
 from pasc_contracts.dvcqg import (
     INGRESS_HEADER_AGENCY,
@@ -106,9 +105,9 @@ class IngressVerifier:
     sent again has the same id (uuid5 of agency and message id), so the consumer's inbox skips
     it. The signature covers timestamp, message id and body, so none can be changed.
 
-    Personal data: the runtime dead-letters `record.value` (a refused message, or one whose
-    handler failed), and only the ingress topic may hold applicants' data. So the record keeps
-    a redacted copy from here on; the verified original travels in `IngressMessage.body`.
+    Personal data: only the ingress topic may hold applicants' data, so the ingress consumer
+    is registered with `redact=redact_body`: a dead letter (a refused message, or one whose
+    handler failed) keeps a redacted copy. Redacting only then keeps it off the hot path.
     """
 
     def __init__(self, pool: Any, vault: KeyVault, max_skew_s: int, cache_s: float = 5.0) -> None:
@@ -130,7 +129,6 @@ class IngressVerifier:
 
     async def __call__(self, record: Any) -> IngressMessage:
         body = record.value or b""
-        record.value = redact_body(body)
         headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or ())}
         missing = [
             h
