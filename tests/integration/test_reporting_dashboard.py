@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from pasc_contracts import Event, encode, topic_of
+from pasc_contracts import Event
 from pasc_contracts.events import dossier
+from support.kafka import publish
 from support.processes import RunningService, run_service
 
 pytestmark = pytest.mark.integration
@@ -89,21 +89,6 @@ def _event(cls: type[Event], snap: dict[str, Any]) -> Event:
     return cls.model_validate({"producer": "integration-gateway", "payload": {"dossier": snap}})
 
 
-async def publish_fast(bootstrap: str, events: list[Event]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        futures = []
-        for event in events:
-            t = topic_of(event)
-            futures.append(
-                await producer.send(t.name, encode(event), key=t.key_for(event).encode())
-            )
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-
-
 @pytest.fixture(scope="module")
 def reporting(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]:
     with run_service("reporting_service", kafka=kafka_bootstrap, database_url=database_url) as s:
@@ -126,7 +111,7 @@ async def test_dashboard_shows_the_api_figures_in_a_real_browser(
     from playwright.async_api import async_playwright
 
     events = generated()
-    await publish_fast(kafka_bootstrap, events)
+    await publish(kafka_bootstrap, events)
     month = {"from": SHOWN.replace(day=1).isoformat(), "to": SHOWN.isoformat()}
     received = sum(1 for e in events if e.event_type == "dossier.received"
                    and e.payload.dossier.ngay_tiep_nhan.date() >= SHOWN.replace(day=1))  # type: ignore[attr-defined]  # fmt: skip

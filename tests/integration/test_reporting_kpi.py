@@ -28,13 +28,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from pasc_contracts import Event, encode, topic_of
+from pasc_contracts import Event
 from pasc_contracts.events import catalog, dossier, plan
 from pasc_contracts.events.kpi import KpiSnapshotPublished
 from reporting_service.adapters.read_model_store import rollup_drift
-from support.kafka import read_until
+from support.kafka import publish, read_until
 from support.processes import RunningService, run_service
 
 pytestmark = pytest.mark.integration
@@ -199,22 +198,6 @@ def catalog_and_plan_events() -> list[Event]:
     return procedures + coverage + tasks
 
 
-async def publish_fast(bootstrap: str, events: list[Event]) -> None:
-    """Publish keyed per the registry, in order per key, waiting for every acknowledgement."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        futures = []
-        for event in events:
-            t = topic_of(event)
-            futures.append(
-                await producer.send(t.name, encode(event), key=t.key_for(event).encode())
-            )
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-
-
 @pytest.fixture(scope="module")
 def reporting(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]:
     with run_service(
@@ -303,16 +286,16 @@ async def test_scripted_dossiers_give_the_expected_figures(
     reporting: RunningService, kafka_bootstrap: str, database_url: str
 ) -> None:
     script = scripted()
-    await publish_fast(kafka_bootstrap, catalog_and_plan_events() + script.events)
+    await publish(kafka_bootstrap, catalog_and_plan_events() + script.events)
     await assert_all_figures(reporting, database_url)
 
     # Delivered twice (same event ids), and every revision again under new ids in reverse
     # order (a replaying producer): the figures do not move.
     replayed = [e.model_copy(update={"event_id": uuid.uuid4()}) for e in reversed(script.events)]
-    await publish_fast(kafka_bootstrap, script.events + replayed)
+    await publish(kafka_bootstrap, script.events + replayed)
     marker = Script().dossier("MARKER", ma_tthc=P1, agency_code="SXD", ngay_tiep_nhan=day(1, 1),
                                 ngay_hen_tra=day(2, 1, hour=17))  # fmt: skip
-    await publish_fast(kafka_bootstrap, marker.script.events)
+    await publish(kafka_bootstrap, marker.script.events)
     async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
         deadline = time.monotonic() + 150
         while (await client.get(f"/v1/dossiers/{marker.state['ma_ho_so']}")).status_code != 200:

@@ -13,12 +13,18 @@ from pasc_contracts import Event, encode, topic_of
 
 
 async def publish(bootstrap: str, events: list[Event]) -> None:
+    """Publish keyed per the registry, in order per key (an idempotent producer keeps it),
+    waiting for every acknowledgement."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
+        futures = []
         for event in events:
             t = topic_of(event)
-            await producer.send_and_wait(t.name, encode(event), key=t.key_for(event).encode())
+            futures.append(
+                await producer.send(t.name, encode(event), key=t.key_for(event).encode())
+            )
+        await asyncio.gather(*futures)
     finally:
         await producer.stop()
 
