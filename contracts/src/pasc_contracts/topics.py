@@ -51,14 +51,18 @@ class Topic:
     partitions: int = 3
     retention_ms: int = FOREVER
     compacted: bool = False
+    broker_timestamps: bool = False
 
     @property
     def config(self) -> dict[str, str]:
         """Topic-level broker settings."""
-        return {
+        config = {
             "retention.ms": str(self.retention_ms),
             "cleanup.policy": "compact" if self.compacted else "delete",
         }
+        if self.broker_timestamps:  # the broker stamps each message as it appends it
+            config["message.timestamp.type"] = "LogAppendTime"
+        return config
 
     def key_for(self, event: Event) -> str:
         return self.key.of(event.payload)  # type: ignore[attr-defined]
@@ -77,6 +81,9 @@ TOPICS: tuple[Topic, ...] = (
         external_schemas=(DongBoHoSoMC, CapNhatTienDoHoSoMC),
         partitions=12,
         retention_ms=30 * DAYS,
+        # A signature's timestamp is checked against when the broker took the message, not
+        # when the gateway reads it: a backlog must never make a genuine message too old.
+        broker_timestamps=True,
     ),
     Topic(
         name="dossier.lifecycle.v1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +90,7 @@ class FakeRecord:
     partition: int = 0
     offset: int = 0
     key: bytes | None = None
+    timestamp: int | None = None  # when the broker appended it (ms)
 
 
 def _signed(body: bytes, **changes: str) -> FakeRecord:
@@ -135,3 +137,18 @@ async def test_the_verifier_refuses_before_any_lookup_and_the_dead_letter_is_red
     assert b"Tr\\u1ea7n" not in kept
     assert "Trần".encode() not in kept
     assert json.loads(kept)["data"][0]["ChuHoSo"] == REDACTED
+
+
+async def test_a_backlog_refuses_nothing_the_window_is_checked_at_append_time() -> None:
+    """Signed at T, appended by the broker 10 s later, read by the gateway a day later."""
+    body = json.dumps({"service": "DongBoHoSoMC", "data": []}).encode()
+    record = _signed(body)  # signed with x-pasc-timestamp 1700000000
+    record.timestamp = (1_700_000_000 + 10) * 1000
+    verifier = IngressVerifier(pool=None, vault=None, max_skew_s=300)  # type: ignore[arg-type]
+    verifier._keys["SXD"] = (time.monotonic(), ["k"])  # the agency's key, as if looked up
+    message = await verifier(record)
+    assert message.agency_code == "SXD" and message.body == body
+
+    record.timestamp = (1_700_000_000 + 301) * 1000  # appended after the window: a replay
+    with pytest.raises(DecodeError, match="window"):
+        await verifier(record)

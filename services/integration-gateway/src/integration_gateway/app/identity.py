@@ -98,12 +98,21 @@ class IngressMessage:
     body: bytes
 
 
+def _appended_at(record: Any) -> float:
+    """When the broker appended the record (the ingress topic uses LogAppendTime), in Unix
+    seconds; now when the record carries no timestamp."""
+    timestamp = getattr(record, "timestamp", None)
+    return timestamp / 1000 if isinstance(timestamp, int) and timestamp > 0 else time.time()
+
+
 class IngressVerifier:
     """Checks the agency, timestamp window and HMAC signature of each ingress message.
 
-    Replays: a message older or newer than the window is refused; within the window, a message
-    sent again has the same id (uuid5 of agency and message id), so the consumer's inbox skips
-    it. The signature covers timestamp, message id and body, so none can be changed.
+    Replays: a message signed longer than the window before (or after) the broker appended it
+    is refused, however late the gateway reads it (a backlog refuses nothing); within the
+    window, a message sent again has the same id (uuid5 of agency and message id), so the
+    consumer's inbox skips it. The signature covers timestamp, message id and body, so none
+    can be changed.
 
     Personal data: only the ingress topic may hold applicants' data, so the ingress consumer
     is registered with `redact=redact_body`: a dead letter (a refused message, or one whose
@@ -145,7 +154,7 @@ class IngressVerifier:
             raise DecodeError(FailureKind.BAD_SIGNATURE, "x-pasc-message-id is too long")
         if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
             raise DecodeError(FailureKind.BAD_SIGNATURE, "timestamp is not Unix seconds")
-        if abs(time.time() - int(stamp)) > self._max_skew:
+        if abs(_appended_at(record) - int(stamp)) > self._max_skew:
             raise DecodeError(
                 FailureKind.BAD_SIGNATURE, f"timestamp outside the {self._max_skew}s window"
             )
