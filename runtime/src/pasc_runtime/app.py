@@ -117,10 +117,12 @@ class Runtime:
         group: str | None = None,
         decoder: Decoder | None = None,
         redact: Redactor | None = None,
+        batch_size: int | None = None,
     ) -> EventConsumer:
         """Apply `handler` to the topic's messages; `decoder` replaces the contract decoding
         (e.g. for an ingress topic carrying external formats); `redact` is applied to the
-        original value a dead letter keeps (e.g. to leave personal data on the ingress topic).
+        original value a dead letter keeps (e.g. to leave personal data on the ingress topic);
+        `batch_size` replaces CONSUMER_BATCH_SIZE (e.g. for large messages).
 
         Each topic gets its own consumer group by default (`<service>.<topic>`), so adding a
         subscription never makes the others rebalance."""
@@ -137,7 +139,7 @@ class Runtime:
             redact=redact,
             tracer=self.tracer_provider.get_tracer(TRACER),
         )
-        consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)
+        consumer.subscribe(self.broker, batch_size=batch_size or self.settings.consumer_batch_size)
         if not self.consumers:
             lag = ConsumerLag(
                 self.settings,

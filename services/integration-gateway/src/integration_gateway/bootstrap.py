@@ -47,6 +47,7 @@ def build_app(settings: Settings) -> ServiceApp:
             cache_s=settings.ingress_key_cache_s,
         ),
         redact=redact_body,  # dead letters keep no applicant's data
+        batch_size=settings.ingress_batch_messages,
     )
     for topic_name in DELIVERED_TOPICS:
         runtime.consume(topic_name, enqueue_handler(topic_name))

@@ -32,7 +32,15 @@ class Settings(ServiceSettings):
         default=30.0, description="A request body not fully received by then is refused (408)."
     )
     ingress_max_skew_s: int = Field(
-        default=300, description="Signed Kafka messages older or newer than this are refused."
+        default=300,
+        description="Signed Kafka messages signed this long before or after the broker took"
+        " them are refused.",
+    )
+    ingress_batch_messages: int = Field(
+        default=20,
+        ge=1,
+        description="Ingress messages (up to 100 records each) applied in one transaction;"
+        " bounds the gateway's memory.",
     )
     ingress_key_cache_s: float = Field(
         default=5.0, description="How long a revoked key may still verify Kafka signatures."
