@@ -10,6 +10,7 @@ from typing import Any
 
 from pasc_contracts.events.plan import TaskStatus
 from pasc_runtime.db import Connection
+from task_service.domain.monthly_report import HistoryEntry
 from task_service.domain.plan import AssignmentDef, PlanDocument
 from task_service.domain.progress import AssignmentState
 
@@ -42,15 +43,6 @@ class AssignmentRow:
     due_reason: str | None
     last_reported_at: datetime | None
     withdrawn: bool
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    task_no: int
-    agency_code: str
-    event_type: str
-    at: datetime
-    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -276,7 +268,7 @@ async def append_history(
 
 async def history(
     db: Db, plan_id: str, *, task_no: int | None = None, until: datetime | None = None
-) -> list[HistoryRow]:
+) -> list[HistoryEntry]:
     rows = await db.fetch(
         "SELECT task_no, agency_code, event_type, at, payload::text AS payload FROM task_history"
         " WHERE plan_id = $1 AND ($2::int IS NULL OR task_no = $2)"
@@ -286,7 +278,7 @@ async def history(
         until,
     )
     return [
-        HistoryRow(
+        HistoryEntry(
             r["task_no"], r["agency_code"], r["event_type"], r["at"], json.loads(r["payload"])
         )
         for r in rows

@@ -9,7 +9,6 @@ from task_service.domain.calendar import end_of_day, month_key
 from task_service.domain.errors import not_found
 from task_service.domain.monthly_report import (
     AssignmentFacts,
-    HistoryEntry,
     MonthlyReportView,
     ReceivedReport,
     build_monthly_report,
@@ -42,8 +41,6 @@ async def monthly_report(
         assignments=[
             AssignmentFacts(a.task_no, a.agency_code, a.due_on, a.due_reason) for a in rows
         ],
-        history=[
-            HistoryEntry(h.task_no, h.agency_code, h.event_type, h.at, h.payload) for h in history
-        ],
+        history=history,
         reports=[ReceivedReport(r.agency_code, r.summary, r.submitted_at) for r in reports],
     )

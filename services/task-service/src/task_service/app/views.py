@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from pasc_contracts.events.plan import DeadlineKind, TaskStatus
-from task_service.adapters.store import AssignmentRow, HistoryRow, PlanRow
+from task_service.adapters.store import AssignmentRow, PlanRow
+from task_service.domain.monthly_report import HistoryEntry
 from task_service.domain.plan import PlanDocument
 from task_service.domain.progress import STATUS_LABELS
 
@@ -47,7 +48,7 @@ def task(
     document: PlanDocument,
     task_no: int,
     rows: list[AssignmentRow],
-    history: list[HistoryRow],
+    history: list[HistoryEntry],
     today: date,
 ) -> dict[str, Any]:
     definition = document.task_of(task_no)
