@@ -6,7 +6,6 @@ import asyncio
 import json
 import statistics
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,14 +13,8 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from pasc_contracts.dvcqg import (
-    INGRESS_HEADER_AGENCY,
-    INGRESS_HEADER_MESSAGE_ID,
-    INGRESS_HEADER_SIGNATURE,
-    INGRESS_HEADER_TIMESTAMP,
-    ingress_signature,
-)
 from pasc_simulator.lifecycle import Month, Sync
+from pasc_simulator.send import ingress_headers
 
 GATEWAY = "http://127.0.0.1:8080"
 REPORTING = "http://127.0.0.1:8083"
@@ -75,16 +68,7 @@ def ingress_messages(syncs: list[Sync], keys: dict[str, str]) -> list[tuple[str,
                 },
                 ensure_ascii=False,
             ).encode()
-            stamp, message_id = str(int(time.time())), str(uuid.uuid4())
-            headers = [
-                (INGRESS_HEADER_AGENCY, agency.encode()),
-                (INGRESS_HEADER_TIMESTAMP, stamp.encode()),
-                (INGRESS_HEADER_MESSAGE_ID, message_id.encode()),
-                (
-                    INGRESS_HEADER_SIGNATURE,
-                    ingress_signature(keys[agency], stamp, message_id, body).encode(),
-                ),
-            ]
+            headers = ingress_headers(agency, keys[agency], body)
             out.append((agency, body, headers))
     return out
 

@@ -33,20 +33,8 @@ from faults.platform import DEPARTMENT, Platform
 from faults.traffic import Traffic
 from integration_gateway.domain.dossier_rules import transition_error
 from pasc_contracts.events.dossier import TrangThaiHoSo
-from pasc_simulator.lifecycle import Month
+from pasc_simulator.lifecycle import FIGURES, Month
 
-FIGURES = (
-    "received",
-    "processed",
-    "on_time",
-    "late",
-    "online",
-    "digitized",
-    "in_process",
-    "refused",
-    "withdrawn",
-    "stopped",
-)
 REFUSAL_REASONS = {
     "unknown_procedure": "is not in the catalog",
     "other_agency_procedure": "belongs to agency",

@@ -20,13 +20,12 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
 
 from faults.cluster import KafkaCluster
 from faults.postgres import Postgres
-from pasc_contracts import encode, topic_of
 from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
 from pasc_simulator.catalog import SimProcedure, load_catalog
+from support.kafka import publish
 from support.processes import ServiceProcess
 from support.stub_server import StubServer
 
@@ -197,20 +196,7 @@ class Platform:
             )
             for p in self.procedures
         ]
-        producer = AIOKafkaProducer(
-            bootstrap_servers=self.cluster.bootstrap, acks="all", enable_idempotence=True
-        )
-        await producer.start()
-        try:
-            sent = []
-            for event in events:
-                t = topic_of(event)
-                sent.append(
-                    await producer.send(t.name, encode(event), key=t.key_for(event).encode())
-                )
-            await asyncio.gather(*sent)
-        finally:
-            await producer.stop()
+        await publish(self.cluster.bootstrap, events)
         codes = {p.ma_tthc for p in self.procedures}
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

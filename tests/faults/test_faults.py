@@ -20,14 +20,8 @@ from faults import report
 from faults.checks import Ledger, Scenario, Verdict
 from faults.platform import Platform
 from faults.scenarios import counter, open_transaction, progress, run_scenario, until
-from pasc_contracts.dvcqg import (
-    INGRESS_HEADER_AGENCY,
-    INGRESS_HEADER_MESSAGE_ID,
-    INGRESS_HEADER_SIGNATURE,
-    INGRESS_HEADER_TIMESTAMP,
-    ingress_signature,
-)
 from pasc_contracts.events.dossier import DossierReceived
+from pasc_simulator.send import ingress_headers
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -74,23 +68,10 @@ async def test_poison_messages_go_to_the_dead_letter_topic(
                 meta = await producer.send_and_wait(LIFECYCLE, value, key=key.encode())
                 placed.append((meta.partition, meta.offset))
             agency = "STP"
-            stamp, key = str(int(time.time())), platform.keys[agency]
+            key = platform.keys[agency]
             for n, body in enumerate((b"<xml>not json</xml>", b'{"service": "DongBoHoSoMC"}')):
-                message_id = f"{s.prefix}-poison-{n}"
-                await producer.send_and_wait(
-                    INGRESS,
-                    body,
-                    key=agency.encode(),
-                    headers=[
-                        (INGRESS_HEADER_AGENCY, agency.encode()),
-                        (INGRESS_HEADER_TIMESTAMP, stamp.encode()),
-                        (INGRESS_HEADER_MESSAGE_ID, message_id.encode()),
-                        (
-                            INGRESS_HEADER_SIGNATURE,
-                            ingress_signature(key, stamp, message_id, body).encode(),
-                        ),
-                    ],
-                )
+                headers = ingress_headers(agency, key, body, f"{s.prefix}-poison-{n}")
+                await producer.send_and_wait(INGRESS, body, key=agency.encode(), headers=headers)
             await producer.send_and_wait(
                 INGRESS, b'{"service": "DongBoHoSoMC", "data": []}', key=b"STP"
             )

@@ -22,15 +22,8 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
-from pasc_contracts.dvcqg import (
-    INGRESS_HEADER_AGENCY,
-    INGRESS_HEADER_MESSAGE_ID,
-    INGRESS_HEADER_SIGNATURE,
-    INGRESS_HEADER_TIMESTAMP,
-    ingress_signature,
-)
 from pasc_simulator.lifecycle import Sync
-from pasc_simulator.send import RateLimiter
+from pasc_simulator.send import RateLimiter, ingress_headers
 
 INGRESS_TOPIC = "gateway.ingress.dvcqg.v1"
 RECORDS_PER_REQUEST = 100
@@ -145,14 +138,7 @@ class Traffic:
         message_id = str(uuid.uuid4())
         self.kafka_messages[message_id] = batch
         while True:
-            stamp = str(int(time.time()))
-            signature = ingress_signature(self.keys[agency], stamp, message_id, body)
-            headers = [
-                (INGRESS_HEADER_AGENCY, agency.encode()),
-                (INGRESS_HEADER_TIMESTAMP, stamp.encode()),
-                (INGRESS_HEADER_MESSAGE_ID, message_id.encode()),
-                (INGRESS_HEADER_SIGNATURE, signature.encode()),
-            ]
+            headers = ingress_headers(agency, self.keys[agency], body, message_id)
             try:
                 await producer.send_and_wait(
                     INGRESS_TOPIC, body, key=agency.encode(), headers=headers

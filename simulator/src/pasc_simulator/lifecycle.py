@@ -27,6 +27,19 @@ from pasc_simulator.people import Applicant, applicant
 ONLINE_SHARE = {"toan_trinh": 0.75, "mot_phan": 0.45, "truc_tiep": 0.0}
 POSTAL_SHARE = 0.04
 BAD_KINDS = ("unknown_procedure", "inconsistent_dates", "other_agency_procedure")
+# The figures a simulated month predicts (`Month.expected_figures`), as reporting names them.
+FIGURES = (
+    "received",
+    "processed",
+    "on_time",
+    "late",
+    "online",
+    "digitized",
+    "in_process",
+    "refused",
+    "withdrawn",
+    "stopped",
+)
 
 
 @dataclass(frozen=True)
@@ -89,19 +102,7 @@ class Month:
                 elif outcome.status in (2, 4, 5, 6):
                     f["in_process"] += 1
                 f[{3: "refused", 7: "withdrawn", 8: "stopped"}.get(outcome.status, "_")] += 1
-        keys = (
-            "received",
-            "processed",
-            "on_time",
-            "late",
-            "online",
-            "digitized",
-            "in_process",
-            "refused",
-            "withdrawn",
-            "stopped",
-        )
-        return {scope: {k: c[k] for k in keys} for scope, c in sorted(figures.items())}
+        return {scope: {k: c[k] for k in FIGURES} for scope, c in sorted(figures.items())}
 
 
 def _weights(procedures: list[SimProcedure], rng: random.Random) -> list[float]:

@@ -156,11 +156,19 @@ async def _send_kafka(producer: AIOKafkaProducer, agency: str, key: str, batch: 
         {"service": "DongBoHoSoMC", "isUpdating": "True", "data": [s.record for s in batch]},
         ensure_ascii=False,
     ).encode()
-    stamp, message_id = str(int(time.time())), str(uuid.uuid4())
-    headers = [
+    headers = ingress_headers(agency, key, body)
+    await producer.send_and_wait(INGRESS_TOPIC, body, key=agency.encode(), headers=headers)
+
+
+def ingress_headers(
+    agency: str, key: str, body: bytes, message_id: str | None = None
+) -> list[tuple[str, bytes]]:
+    """What a department system signs a message to the Kafka ingress with: the time now and
+    the message's id (a fresh one unless given: a message sent again keeps its id)."""
+    stamp, message_id = str(int(time.time())), message_id or str(uuid.uuid4())
+    return [
         (INGRESS_HEADER_AGENCY, agency.encode()),
         (INGRESS_HEADER_TIMESTAMP, stamp.encode()),
         (INGRESS_HEADER_MESSAGE_ID, message_id.encode()),
         (INGRESS_HEADER_SIGNATURE, ingress_signature(key, stamp, message_id, body).encode()),
     ]
-    await producer.send_and_wait(INGRESS_TOPIC, body, key=agency.encode(), headers=headers)
