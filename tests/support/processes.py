@@ -59,36 +59,16 @@ def run_service(
     module: str, *, kafka: str, database_url: str, extra_env: dict[str, str] | None = None
 ) -> Iterator[RunningService]:
     """Start `python -m module` with a fresh schema and consumer group; stop it afterwards."""
-    suffix = uuid.uuid4().hex[:8]
-    name = f"{module.replace('_', '-')}-test-{suffix}"
-    schema = f"{module.split('_')[0]}_test_{suffix}"
-    port = free_port()
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = LOG_DIR / f"{name}.log"
-    env = {
-        **os.environ,
-        "SERVICE_NAME": name,
-        "DB_SCHEMA": schema,
-        "HTTP_PORT": str(port),
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "DATABASE_URL": database_url,
-        "PYTHONUNBUFFERED": "1",
-        **(extra_env or {}),
-    }
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
+    service = ServiceProcess.create(
+        module, kafka=kafka, database_url=database_url, extra_env=extra_env
+    )
     try:
-        wait_healthy(url, process, log)
-        yield RunningService(name, url, schema, name, process, log)
+        process = service.start(timeout=180)  # a fresh group first replays the shared topics
+        yield RunningService(
+            service.name, service.url, service.schema, service.name, process, service.log
+        )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        service.stop()
 
 
 @dataclass
@@ -142,7 +122,7 @@ class ServiceProcess:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self, timeout: float = 90) -> None:
+    def start(self, timeout: float = 90) -> subprocess.Popen[bytes]:
         """Start (again) and wait until /health answers 200; the log is appended to."""
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -152,6 +132,7 @@ class ServiceProcess:
                 stderr=subprocess.STDOUT,
             )
         wait_healthy(self.url, self.process, self.log, timeout)
+        return self.process
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, nothing flushed, no group left politely."""
