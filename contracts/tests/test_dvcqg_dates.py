@@ -1,4 +1,5 @@
-"""DVCQG dates: `yyyyMMddHHmmss` in Vietnam's time zone; impossible dates refused."""
+"""DVCQG dates: `yyyyMMddHHmmss` in Vietnam's time zone; impossible dates and other formats
+refused (an ISO date once became a zoneless datetime and a 500 in the gateway)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ def test_a_dvcqg_date_is_read_in_vietnam_time_and_written_back_the_same() -> Non
     assert parsed is not None and format_dvcqg_date(parsed) == "20230403083015"
 
 
-@pytest.mark.parametrize("value", ["20231303083000", "20230230083000", "20230403250000"])
-def test_an_impossible_date_is_refused(value: str) -> None:
+@pytest.mark.parametrize(
+    "value",
+    ["20231303083000", "20230230083000", "20230403250000", "2023-04-03", "2023040308", 1680480000],
+)
+def test_an_impossible_or_other_format_date_is_refused(value: object) -> None:
     with pytest.raises(ValidationError):
         Stamped.model_validate({"at": value})
