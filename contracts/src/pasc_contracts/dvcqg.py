@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BeforeValidator, Field, PlainSerializer, TypeAdapter, WithJsonSchema
 
 from pasc_contracts.envelope import VN_TZ, Contract
 from pasc_contracts.events.dossier import MA_TTHC_PATTERN
@@ -55,100 +56,189 @@ DvcqgDate = Annotated[
     PlainSerializer(format_dvcqg_date, return_type=str),
     Field(json_schema_extra={"pattern": r"^\d{14}$", "type": "string"}),
 ]
-Flag = Annotated[int, Field(ge=0, le=1)]
+
+# Characters no genuine record carries: C0/C1 controls (line breaks and tabs aside, in free
+# text), NUL (PostgreSQL's text refuses it), lone surrogates (not encodable as UTF-8) and the
+# bidirectional overrides and isolates that make a value read differently from what it is.
+_FORBIDDEN_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_FORBIDDEN_IN_CODE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+MAX_TEXT = 4000
+MAX_CODE = 200
+
+
+def _checked_text(value: Any, limit: int, forbidden: re.Pattern[str]) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic's own str check names the wrong type
+    if len(value) > limit:
+        raise ValueError(f"longer than {limit} characters")
+    if (bad := forbidden.search(value)) is not None:
+        raise ValueError(f"contains the forbidden character U+{ord(bad.group()):04X}")
+    return value
+
+
+def _text(value: Any) -> Any:
+    return _checked_text(value, MAX_TEXT, _FORBIDDEN_IN_TEXT)
+
+
+def _code_text(value: Any) -> Any:
+    return _checked_text(value, MAX_CODE, _FORBIDDEN_IN_CODE)
+
+
+# Free text (names, notes): any printable Unicode, line breaks allowed.
+Text = Annotated[str, BeforeValidator(_text)]
+# Short identifiers and names (codes, file ids, agency names): one line, printable.
+CodeText = Annotated[str, BeforeValidator(_code_text)]
+
+
+def _integer_code(value: Any) -> Any:
+    """Codes are whole numbers: 2.0 and true are refused, although pydantic's lax mode would
+    take them. Digit strings, which many systems send, are turned into numbers by the
+    gateway's normaliser before this runs."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number code")
+    return value
+
+
+Flag = Annotated[int, BeforeValidator(_integer_code), Field(ge=0, le=1)]
+SmallCode = Annotated[int, BeforeValidator(_integer_code), Field(ge=0, le=999)]
+TrangThaiHoSoValue = Annotated[TrangThaiHoSoCode, BeforeValidator(_integer_code)]
+KenhThucHienValue = Annotated[KenhThucHienCode, BeforeValidator(_integer_code)]
+LoaiDoiTuongValue = Annotated[LoaiDoiTuongCode, BeforeValidator(_integer_code)]
+
+# MaHoSo: each system numbers its dossiers its own way (000.00.17.H13-230403-0001,
+# G22.99-230403-0001, SIM.SXD-230503-0000001), but always with letters, digits and a few
+# separators; spaces, controls and look-alike characters are refused.
+MA_HO_SO_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._/\-]{0,63}$"
+MaHoSoValue = Annotated[str, Field(pattern=MA_HO_SO_PATTERN, max_length=64)]
+# Fees: a finite amount in đồng, never negative, below a thousand billion.
+Amount = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
 
 class TaiLieu(Contract):
-    TepDinhKemId: str | None = None
-    TenTepDinhKem: str | None = None
-    MaThanhPhanHoSo: str | None = None
+    TepDinhKemId: CodeText | None = None
+    TenTepDinhKem: Text | None = None
+    MaThanhPhanHoSo: CodeText | None = None
     DuocSoHoa: Flag | None = None
     DuocTaiSuDung: Flag | None = None
     DuocLayTuKhoDMQG: Flag | None = None
+    IsDeleted: bool | None = None
+    DuongDanTaiTepTin: Text | None = None
 
 
 class LePhi(Contract):
-    TenPhiLePhi: str | None = None
-    MaPhiLePhi: str | None = None
-    HinhThucThu: int | None = None
-    Gia: float | None = None
-    LoaiPhiLePhi: int | None = None
+    TenPhiLePhi: Text | None = None
+    MaPhiLePhi: CodeText | None = None
+    HinhThucThu: SmallCode | None = None
+    Gia: Amount | None = None
+    LoaiPhiLePhi: SmallCode | None = None
 
 
 class HoSoBoSung(Contract):
-    MaHoSoBoSung: str | None = None
-    NguoiYeuCauBoSung: str | None = None
-    NoiDungBoSung: str | None = None
+    MaHoSoBoSung: CodeText | None = None
+    NguoiYeuCauBoSung: Text | None = None
+    NoiDungBoSung: Text | None = None
     NgayBoSung: DvcqgDate | None = None
-    NguoiTiepNhanBoSung: str | None = None
-    ThongTinTiepNhan: str | None = None
+    NguoiTiepNhanBoSung: Text | None = None
+    ThongTinTiepNhan: Text | None = None
     NgayTiepNhanBoSung: DvcqgDate | None = None
-    TrangThaiBoSung: int | None = None
+    TrangThaiBoSung: SmallCode | None = None
     NgayHenTraTruoc: DvcqgDate | None = None
     NgayHenTraMoi: DvcqgDate | None = None
 
 
 class GiayToKetQua(Contract):
-    TenGiayTo: str | None = None
-    MaThanhPhanHoSo: str | None = None
-    GiayToId: str | None = None
-    DuongDanTepTinKetQua: str | None = None
+    TenGiayTo: Text | None = None
+    MaThanhPhanHoSo: CodeText | None = None
+    GiayToId: CodeText | None = None
+    DuongDanTepTinKetQua: Text | None = None
+
+
+class TepDinhKemKhac(Contract):
+    """Other attached papers (OpenCPS lists TenGiayTo, SoLuong, LoaiGiayTo)."""
+
+    TenGiayTo: Text | None = None
+    SoLuong: SmallCode | None = None
+    LoaiGiayTo: CodeText | None = None
 
 
 class HoSoMC(Contract):
-    """One dossier record of DongBoHoSoMC."""
+    """One dossier record of DongBoHoSoMC, as the gateway means it (after normalisation)."""
 
-    MaHoSo: str = Field(min_length=1, max_length=64)
+    MaHoSo: MaHoSoValue
     MaTTHC: str = Field(pattern=MA_TTHC_PATTERN)
-    TenTTHC: str | None = None
-    MaLinhVuc: str | None = None
-    TenLinhVuc: str | None = None
-    KenhThucHien: KenhThucHienCode | None = None
-    ChuHoSo: str | None = None
-    LoaiDoiTuong: LoaiDoiTuongCode | None = None
-    MaDoiTuong: str | None = None
-    ThongTinKhac: str | None = None
-    Email: str | None = None
-    Fax: str | None = None
-    SoDienThoai: str | None = None
-    TrichYeuHoSo: str | None = None
-    SoGiayToChuHoSo: str | None = None
+    TenTTHC: Text | None = None
+    MaLinhVuc: CodeText | None = None
+    TenLinhVuc: Text | None = None
+    SoBienNhan: CodeText | None = None
+    KenhThucHien: KenhThucHienValue | None = None
+    ChuHoSo: Text | None = None
+    LoaiDoiTuong: LoaiDoiTuongValue | None = None
+    MaDoiTuong: CodeText | None = None
+    ThongTinKhac: Text | None = None
+    Email: Text | None = None
+    Fax: Text | None = None
+    SoDienThoai: Text | None = None
+    TrichYeuHoSo: Text | None = None
+    SoGiayToChuHoSo: CodeText | None = None
     NgayTiepNhan: DvcqgDate
     NgayHenTra: DvcqgDate
-    TrangThaiHoSo: TrangThaiHoSoCode
+    TrangThaiHoSo: TrangThaiHoSoValue
     NgayTra: DvcqgDate | None = None
-    ThongTinTra: str | None = None
-    HinhThuc: Literal[0, 1] | None = None
+    ThongTinTra: Text | None = None
+    HinhThuc: Flag | None = None
     NgayKetThucXuLy: DvcqgDate | None = None
-    DonViXuLy: str | None = None
-    GhiChu: str | None = None
-    TaiLieuNop: list[TaiLieu] = Field(default_factory=list)
-    DanhSachLePhi: list[LePhi] = Field(default_factory=list)
-    DanhSachTepDinhKemKhac: list[dict[str, Any]] = Field(default_factory=list)
-    DanhSachHoSoBoSung: list[HoSoBoSung] = Field(default_factory=list)
-    DanhSachGiayToKetQua: list[GiayToKetQua] = Field(default_factory=list)
+    DonViXuLy: Text | None = None
+    GhiChu: Text | None = None
+    TaiLieuNop: list[TaiLieu] = Field(default_factory=list, max_length=500)
+    DanhSachLePhi: list[LePhi] = Field(default_factory=list, max_length=100)
+    DanhSachTepDinhKemKhac: list[TepDinhKemKhac] = Field(default_factory=list, max_length=500)
+    DanhSachHoSoBoSung: list[HoSoBoSung] = Field(default_factory=list, max_length=100)
+    DanhSachGiayToKetQua: list[GiayToKetQua] = Field(default_factory=list, max_length=100)
     HoSoCoThanhPhanSoHoa: Flag | None = None
     DuocThanhToanTrucTuyen: Flag | None = None
 
 
+# Senders write the flag as "True"/"False" (C#'s bool.ToString, OpenCPS), "true"/"false" or a
+# JSON boolean.
+UpdatingFlag = Annotated[
+    bool,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "string", "enum": ["True", "False", "true", "false"]},
+            ],
+            "default": "False",
+        }
+    ),
+]
+
+
 class DongBoHoSoMC(Contract):
-    """The request body; `data` stays raw so each record is validated on its own."""
+    """The request body; `data` stays raw so each record is validated on its own. `session`
+    and `madonvi` are the DVCQG adapter's credentials, sent inside the body."""
 
     service: Literal["DongBoHoSoMC"]
-    isUpdating: Literal["True", "False", "true", "false"] = "False"
+    isUpdating: UpdatingFlag = False
     data: list[dict[str, Any]] = Field(max_length=1000)
+    session: CodeText | None = None
+    madonvi: CodeText | None = None
 
 
 class TienDoHoSoMC(Contract):
     """One processing step of CapNhatTienDoHoSoMC."""
 
-    MaHoSo: str = Field(min_length=1, max_length=64)
-    NguoiXuLy: str | None = None
-    ChucDanh: str | None = None
+    MaHoSo: MaHoSoValue
+    NguoiXuLy: Text | None = None
+    ChucDanh: Text | None = None
     ThoiDiemXuLy: DvcqgDate
-    PhongBanXuLy: str | None = None
-    NoiDungXuLy: str | None = None
-    TrangThai: str | None = None
+    PhongBanXuLy: Text | None = None
+    NoiDungXuLy: Text | None = None
+    TrangThai: CodeText | None = None
     NgayBatDau: DvcqgDate | None = None
     NgayKetThucTheoQuyDinh: DvcqgDate | None = None
 
@@ -156,6 +246,14 @@ class TienDoHoSoMC(Contract):
 class CapNhatTienDoHoSoMC(Contract):
     service: Literal["CapNhatTienDoHoSoMC"]
     data: list[dict[str, Any]] = Field(max_length=1000)
+    session: CodeText | None = None
+    madonvi: CodeText | None = None
+
+
+# One body, two services: the body's own `service` field says which (never a guess from the
+# bytes, so a record whose TenTTHC happens to read "CapNhatTienDoHoSoMC" changes nothing).
+DvcqgRequest = Annotated[DongBoHoSoMC | CapNhatTienDoHoSoMC, Field(discriminator="service")]
+DVCQG_REQUEST: TypeAdapter[DongBoHoSoMC | CapNhatTienDoHoSoMC] = TypeAdapter(DvcqgRequest)
 
 
 INGRESS_EXAMPLE: dict[str, Any] = {

@@ -22,8 +22,12 @@ def record(**changes: Any) -> HoSoMC:
     return HoSoMC.model_validate({**base, **changes})
 
 
+def ref(file_id: str) -> str:
+    return f"ref:{file_id}"
+
+
 def accept(rec: HoSoMC, previous: Any = None) -> Accepted:
-    outcome = translate(rec, "SXD", "pseudo", previous)
+    outcome = translate(rec, "SXD", "pseudo", previous, doc_ref=ref)
     assert isinstance(outcome, Accepted), outcome
     return outcome
 
@@ -109,14 +113,14 @@ def test_other_facts_changing_is_an_update() -> None:
     ],
 )
 def test_contradictory_records_are_refused(changes: dict[str, Any], code: str) -> None:
-    outcome = translate(record(**changes), "SXD", None, None)
+    outcome = translate(record(**changes), "SXD", None, None, doc_ref=ref)
     assert isinstance(outcome, Refused)
     assert outcome.code == code
 
 
 def test_a_returned_dossier_cannot_go_back_to_received() -> None:
     done = accept(record(TrangThaiHoSo=10, NgayKetThucXuLy="20230410100000"))
-    outcome = translate(record(TrangThaiHoSo=2), "SXD", None, done.state)
+    outcome = translate(record(TrangThaiHoSo=2), "SXD", None, done.state, doc_ref=ref)
     assert isinstance(outcome, Refused)
     assert outcome.code == "invalid_transition"
     assert "final" in outcome.reason
@@ -124,5 +128,5 @@ def test_a_returned_dossier_cannot_go_back_to_received() -> None:
 
 def test_another_agency_cannot_change_a_dossier() -> None:
     first = accept(record())
-    outcome = translate(record(TrangThaiHoSo=4), "STP", None, first.state)
+    outcome = translate(record(TrangThaiHoSo=4), "STP", None, first.state, doc_ref=ref)
     assert isinstance(outcome, Refused) and outcome.code == "other_agency"

@@ -1,25 +1,16 @@
-"""Working days and office hours in Vietnam (public holidays from the `holidays` package)."""
+"""Office hours in Vietnam, on the runtime's working days."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-
-import holidays
 
 from pasc_contracts import VN_TZ
+from pasc_runtime.working_days import add_working_days, is_working_day
+
+__all__ = ["add_working_days", "at", "is_working_day", "office_time", "working_days_of_month"]
 
 MORNING = (time(7, 30), time(11, 30))
 AFTERNOON = (time(13, 30), time(17, 0))
-
-
-@lru_cache(maxsize=8)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=[year - 1, year, year + 1])
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def working_days_of_month(year: int, month: int) -> list[date]:
@@ -29,15 +20,6 @@ def working_days_of_month(year: int, month: int) -> list[date]:
             days.append(day)
         day += timedelta(days=1)
     return days
-
-
-def add_working_days(start: date, n: int) -> date:
-    day, left = start, n
-    while left > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    return day
 
 
 def at(day: date, moment: time) -> datetime:

@@ -83,6 +83,11 @@ class DossierSnapshot(Contract):
     electronic_result: bool = False
     paid_online: bool = False
     revision: int = Field(ge=1)
+    due_derived: bool = Field(
+        default=False,
+        description="NgayHenTra was not sent: the gateway derived it from the catalog's processing"
+        " time (working days from NgayTiepNhan).",
+    )
 
 
 class DossierChange(Contract):

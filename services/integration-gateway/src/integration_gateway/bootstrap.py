@@ -39,7 +39,7 @@ def build_app(settings: Settings) -> ServiceApp:
     runtime.consume("catalog.decisions.v1", on_catalog_decisions)
     runtime.consume(
         "gateway.ingress.dvcqg.v1",
-        ingress_handler(settings.pseudonym_secret.get_secret_value(), metrics),
+        ingress_handler(settings, metrics),
         decoder=IngressVerifier(
             lambda: runtime.pool,
             KeyVault(settings.key_encryption_secret.get_secret_value()),

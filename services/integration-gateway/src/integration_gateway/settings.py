@@ -4,6 +4,8 @@ Secrets are `SecretStr`: their repr is `**********`, so printing or logging the 
 shows them.
 """
 
+from datetime import date
+
 from pydantic import Field, SecretStr
 
 from pasc_runtime.settings import ServiceSettings
@@ -44,6 +46,27 @@ class Settings(ServiceSettings):
     )
     ingress_key_cache_s: float = Field(
         default=5.0, description="How long a revoked key may still verify Kafka signatures."
+    )
+    dvcqg_province: str = Field(
+        default="H13",
+        pattern=r"^[A-Z]\d{2}$",
+        description="The province part of unit codes here (Cần Thơ: H13); a long MaTTHC"
+        " ending in 000.00.00.<province> is accepted from any agency of the province.",
+    )
+    dvcqg_earliest_date: date = Field(
+        default=date(2015, 1, 1),
+        description="Records dated before this are refused as implausible.",
+    )
+    dvcqg_future_due_days: int = Field(
+        default=730,
+        ge=1,
+        description="A due date further ahead than this many days is refused as implausible.",
+    )
+    adapter_session_ttl_s: int = Field(
+        default=3600,
+        ge=60,
+        le=86400,
+        description="How long a session from the DVCQG adapter's auth exchange stays valid.",
     )
     delivery_max_attempts: int = 12
     delivery_base_backoff_s: float = 1.0

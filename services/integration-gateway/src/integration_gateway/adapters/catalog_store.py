@@ -14,18 +14,23 @@ class KnownProcedure:
     ten_tthc: str
     agency_code: str
     withdrawn: bool
+    working_days: int | None = None
 
 
-async def upsert(conn: Connection, rows: list[tuple[str, str, str, bool, bool, int]]) -> None:
-    """rows: (ma_tthc, ten_tthc, agency_code, at_center, withdrawn, version); older versions lose."""
+async def upsert(
+    conn: Connection, rows: list[tuple[str, str, str, bool, bool, int, int | None]]
+) -> None:
+    """rows: (ma_tthc, ten_tthc, agency_code, at_center, withdrawn, version, working_days);
+    older versions lose."""
     await conn.executemany(
         """
-        INSERT INTO procedures AS p (ma_tthc, ten_tthc, agency_code, at_center, withdrawn, version)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO procedures AS p
+            (ma_tthc, ten_tthc, agency_code, at_center, withdrawn, version, working_days)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (ma_tthc) DO UPDATE SET
             ten_tthc = EXCLUDED.ten_tthc, agency_code = EXCLUDED.agency_code,
             at_center = EXCLUDED.at_center, withdrawn = EXCLUDED.withdrawn,
-            version = EXCLUDED.version
+            version = EXCLUDED.version, working_days = EXCLUDED.working_days
         WHERE p.version <= EXCLUDED.version
         """,
         rows,
@@ -41,8 +46,15 @@ async def mark_withdrawn(conn: Connection, rows: list[tuple[str, int]]) -> None:
 
 async def lookup(conn: Any, codes: list[str]) -> dict[str, KnownProcedure]:
     rows = await conn.fetch(
-        "SELECT ma_tthc, ten_tthc, agency_code, withdrawn FROM procedures"
+        "SELECT ma_tthc, ten_tthc, agency_code, withdrawn, working_days FROM procedures"
         " WHERE ma_tthc = ANY($1::text[])",
         codes,
     )
     return {r["ma_tthc"]: KnownProcedure(**dict(r)) for r in rows}
+
+
+async def agency_codes(conn: Any) -> set[str]:
+    """Every agency that owns a procedure (for the MaHoSo prefix rule)."""
+    return {
+        r["agency_code"] for r in await conn.fetch("SELECT DISTINCT agency_code FROM procedures")
+    }

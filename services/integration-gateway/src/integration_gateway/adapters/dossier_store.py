@@ -13,7 +13,7 @@ _COLUMNS = (
     "ma_ho_so, ma_tthc, ma_linh_vuc, agency_code, kenh_thuc_hien, loai_doi_tuong, applicant_id,"
     " trang_thai_ho_so, ngay_tiep_nhan, ngay_hen_tra, due_at_in_force, supplement_count,"
     " ngay_ket_thuc_xu_ly, ngay_tra, digitized_docs, digitized, reused_data, electronic_result,"
-    " paid_online, revision"
+    " paid_online, revision, due_derived"
 )
 _UPSERT = f"""
 INSERT INTO dossiers ({_COLUMNS})
@@ -21,26 +21,55 @@ SELECT * FROM unnest(
     $1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::smallint[], $7::text[],
     $8::smallint[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::int[],
     $13::timestamptz[], $14::timestamptz[], $15::jsonb[], $16::bool[], $17::bool[], $18::bool[],
-    $19::bool[], $20::int[])
+    $19::bool[], $20::int[], $21::bool[])
 ON CONFLICT (ma_ho_so) DO UPDATE SET ({_COLUMNS}, updated_at) = (
     EXCLUDED.ma_ho_so, EXCLUDED.ma_tthc, EXCLUDED.ma_linh_vuc, EXCLUDED.agency_code,
     EXCLUDED.kenh_thuc_hien, EXCLUDED.loai_doi_tuong, EXCLUDED.applicant_id,
     EXCLUDED.trang_thai_ho_so, EXCLUDED.ngay_tiep_nhan, EXCLUDED.ngay_hen_tra,
     EXCLUDED.due_at_in_force, EXCLUDED.supplement_count, EXCLUDED.ngay_ket_thuc_xu_ly,
     EXCLUDED.ngay_tra, EXCLUDED.digitized_docs, EXCLUDED.digitized, EXCLUDED.reused_data,
-    EXCLUDED.electronic_result, EXCLUDED.paid_online, EXCLUDED.revision, now())
+    EXCLUDED.electronic_result, EXCLUDED.paid_online, EXCLUDED.revision, EXCLUDED.due_derived, now())
 """  # noqa: S608 (a constant column list, no input)
 
 
-async def lock_and_load(conn: Connection, ma_ho_so: list[str]) -> dict[str, DossierState]:
-    """Serialise concurrent writers of the same dossiers (sorted, so two requests cannot deadlock)."""
+async def claim_and_lock(conn: Connection, agency_code: str, ma_ho_so: list[str]) -> dict[str, str]:
+    """Who owns each dossier number (the agency that sent it first), with the numbers this
+    request's agency sends first claimed for it; the owner rows stay locked until commit.
+
+    Row locks live in the rows themselves, not in PostgreSQL's shared lock table, so a request
+    of a thousand records takes no more of that table than one of a single record. Sorted, so
+    two requests sharing numbers wait for each other instead of deadlocking."""
     keys = sorted(set(ma_ho_so))
+    if not keys:
+        return {}
     await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k", keys
+        "INSERT INTO dossier_owners (ma_ho_so, agency_code)"
+        " SELECT k, $2 FROM unnest($1::text[]) AS k ORDER BY k ON CONFLICT DO NOTHING",
+        keys,
+        agency_code,
     )
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM dossiers WHERE ma_ho_so = ANY($1::text[])",  # noqa: S608
+        "SELECT ma_ho_so, agency_code FROM dossier_owners WHERE ma_ho_so = ANY($1::text[])"
+        " ORDER BY ma_ho_so FOR UPDATE",
         keys,
+    )
+    return {r["ma_ho_so"]: r["agency_code"] for r in rows}
+
+
+async def owners(conn: Connection, ma_ho_so: list[str]) -> dict[str, str]:
+    """Who owns each of these dossier numbers (no claim, no lock)."""
+    rows = await conn.fetch(
+        "SELECT ma_ho_so, agency_code FROM dossier_owners WHERE ma_ho_so = ANY($1::text[])",
+        sorted(set(ma_ho_so)),
+    )
+    return {r["ma_ho_so"]: r["agency_code"] for r in rows}
+
+
+async def load(conn: Connection, ma_ho_so: list[str]) -> dict[str, DossierState]:
+    """The dossiers' last accepted state (call claim_and_lock first: it serialises writers)."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM dossiers WHERE ma_ho_so = ANY($1::text[])",  # noqa: S608
+        sorted(set(ma_ho_so)),
     )
     return {r["ma_ho_so"]: _state(r) for r in rows}
 

@@ -17,22 +17,81 @@ async def add(
     sealed: bytes,
     label: str | None,
     created_by: str,
+    username: str | None = None,
+    unit_code: str | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO api_keys (key_id, agency_code, key_hash, key_encrypted, label, created_by)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_keys (key_id, agency_code, key_hash, key_encrypted, label, created_by,"
+        " username, unit_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         key_id,
         agency_code,
         key_hash,
         sealed,
         label,
         created_by,
+        username,
+        unit_code,
     )
+
+
+async def username_taken(conn: Any, username: str) -> bool:
+    return bool(await conn.fetchval("SELECT 1 FROM api_keys WHERE username = $1", username))
+
+
+async def by_username(conn: Any, username: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT key_id, agency_code, key_hash, unit_code FROM api_keys"
+        " WHERE username = $1 AND revoked_at IS NULL",
+        username,
+    )
+    return dict(row) if row else None
+
+
+async def unit_codes(conn: Any) -> dict[str, str]:
+    """Each registered unit code (mã định danh) and the agency it belongs to."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT unit_code, agency_code FROM api_keys WHERE unit_code IS NOT NULL"
+    )
+    return {r["unit_code"]: r["agency_code"] for r in rows}
+
+
+async def unit_code_of(conn: Any, agency_code: str) -> str | None:
+    found: str | None = await conn.fetchval(
+        "SELECT unit_code FROM api_keys WHERE agency_code = $1 AND unit_code IS NOT NULL"
+        " AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1",
+        agency_code,
+    )
+    return found
+
+
+async def add_session(conn: Connection, token_hash: str, key_id: str, expires_at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO adapter_sessions (token_hash, key_id, expires_at) VALUES ($1, $2, $3)",
+        token_hash,
+        key_id,
+        expires_at,
+    )
+    # Expired sessions are of no use to anyone: each new one clears a few of them.
+    await conn.execute(
+        "DELETE FROM adapter_sessions WHERE token_hash IN (SELECT token_hash FROM adapter_sessions"
+        " WHERE expires_at < now() LIMIT 100)"
+    )
+
+
+async def session(conn: Any, token_hash: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT k.key_id, k.agency_code, k.unit_code FROM adapter_sessions s"
+        " JOIN api_keys k USING (key_id)"
+        " WHERE s.token_hash = $1 AND s.expires_at > now() AND k.revoked_at IS NULL",
+        token_hash,
+    )
+    return dict(row) if row else None
 
 
 async def active(conn: Any, key_id: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT key_id, agency_code, key_hash FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL",
+        "SELECT key_id, agency_code, key_hash, unit_code FROM api_keys"
+        " WHERE key_id = $1 AND revoked_at IS NULL",
         key_id,
     )
     return dict(row) if row else None
@@ -48,7 +107,8 @@ async def sealed_keys_of(conn: Any, agency_code: str) -> list[bytes]:
 
 async def listing(conn: Any, agency_code: str | None = None) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        "SELECT key_id, agency_code, label, created_by, created_at, revoked_at FROM api_keys"
+        "SELECT key_id, agency_code, username, unit_code, label, created_by, created_at,"
+        " revoked_at FROM api_keys"
         " WHERE $1::text IS NULL OR agency_code = $1 ORDER BY created_at",
         agency_code,
     )

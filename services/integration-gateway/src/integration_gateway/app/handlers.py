@@ -6,13 +6,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from integration_gateway.adapters import audit, catalog_store
+from integration_gateway.adapters import audit, catalog_store, keys_store
 from integration_gateway.app.identity import IngressMessage
-from integration_gateway.app.ingest import IngestOutcome, audit_ingest, record_steps, sync_dossiers
+from integration_gateway.app.ingest import (
+    IngestOutcome,
+    audit_ingest,
+    context_for,
+    record_steps,
+    sync_dossiers,
+)
 from integration_gateway.app.metrics import GatewayMetrics
+from integration_gateway.domain.bounded_json import loads_bounded
+from integration_gateway.settings import Settings
 from pasc_contracts import Event
 from pasc_contracts.codec import describe_validation_error
-from pasc_contracts.dvcqg import CapNhatTienDoHoSoMC, DongBoHoSoMC
+from pasc_contracts.dvcqg import DVCQG_REQUEST, CapNhatTienDoHoSoMC
 from pasc_contracts.events.catalog import Decision, ProcedureWithdrawn
 from pasc_runtime.consumer import Rejection
 from pasc_runtime.db import Connection
@@ -26,7 +34,15 @@ async def on_catalog_events(conn: Connection, events: list[Event]) -> list[Rejec
             withdrawals.append((p.ma_tthc, p.catalog_version))
         else:
             upserts.append(
-                (p.ma_tthc, p.ten_tthc, p.agency_code, p.at_center, False, p.catalog_version)
+                (
+                    p.ma_tthc,
+                    p.ten_tthc,
+                    p.agency_code,
+                    p.at_center,
+                    False,
+                    p.catalog_version,
+                    p.thoi_han_giai_quyet,
+                )
             )
     await catalog_store.upsert(conn, upserts)
     await catalog_store.mark_withdrawn(conn, withdrawals)
@@ -57,14 +73,18 @@ async def on_catalog_decisions(conn: Connection, events: list[Event]) -> list[Re
     return []
 
 
-def ingress_handler(pseudonym_secret: str, metrics: GatewayMetrics) -> Any:
+def ingress_handler(settings: Settings, metrics: GatewayMetrics) -> Any:
     async def on_ingress(conn: Connection, messages: list[IngressMessage]) -> list[Rejection]:
         rejections = []
         for message in messages:
             try:
-                outcome = await _apply(conn, message, pseudonym_secret)
+                outcome = await _apply(conn, message, settings)
             except ValidationError as exc:
                 rejections.append(Rejection(message, describe_validation_error(exc)))
+                continue
+            except (ValueError, RecursionError):
+                # Not JSON, nested past any real body, or a number too long to read.
+                rejections.append(Rejection(message, "nội dung không phải JSON đọc được"))
                 continue
             metrics.count(message.agency_code, outcome)
             if outcome.rejected:
@@ -82,23 +102,21 @@ def refused_records(outcome: IngestOutcome) -> str:
     return f"{len(refused)} of {len(outcome.results)} records refused, the others applied: {listed}"
 
 
-async def _apply(conn: Connection, message: IngressMessage, secret: str) -> IngestOutcome:
-    """One signed message: a DongBoHoSoMC or CapNhatTienDoHoSoMC body, applied like an HTTP call."""
-    if b'"CapNhatTienDoHoSoMC"' in message.body:
-        steps = CapNhatTienDoHoSoMC.model_validate_json(message.body)
-        outcome = await record_steps(conn, agency=message.agency_code, records=steps.data)
-        action = "kafka.CapNhatTienDoHoSoMC"
+async def _apply(conn: Connection, message: IngressMessage, settings: Settings) -> IngestOutcome:
+    """One signed message: a DongBoHoSoMC or CapNhatTienDoHoSoMC body, applied like an HTTP
+    call. The body's own `service` field says which (a discriminated union)."""
+    body = DVCQG_REQUEST.validate_python(loads_bounded(message.body))
+    unit_code = await keys_store.unit_code_of(conn, message.agency_code)
+    ctx = context_for(settings, message.agency_code, unit_code)
+    if isinstance(body, CapNhatTienDoHoSoMC):
+        outcome = await record_steps(conn, ctx, body.data)
     else:
-        sync = DongBoHoSoMC.model_validate_json(message.body)
-        outcome = await sync_dossiers(
-            conn, agency=message.agency_code, records=sync.data, pseudonym_secret=secret
-        )
-        action = "kafka.DongBoHoSoMC"
+        outcome = await sync_dossiers(conn, ctx, body.data)
     await audit_ingest(
         conn,
         actor=f"kafka:{message.message_id}",
         agency=message.agency_code,
-        action=action,
+        action=f"kafka.{body.service}",
         outcome=outcome,
     )
     return outcome

@@ -2,7 +2,6 @@
 
 import asyncio
 import ipaddress
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -16,15 +15,27 @@ from integration_gateway.adapters import audit, connector_store, dossier_store, 
 from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.app import identity
 from integration_gateway.app.identity import Caller
-from integration_gateway.app.ingest import IngestOutcome, audit_ingest, record_steps, sync_dossiers
+from integration_gateway.app.ingest import (
+    IngestOutcome,
+    audit_ingest,
+    context_for,
+    record_steps,
+    sync_dossiers,
+)
 from integration_gateway.app.metrics import GatewayMetrics
+from integration_gateway.domain.bounded_json import UnreadableJson, loads_bounded
 from integration_gateway.domain.delivery import Connector, ConnectorKind
 from integration_gateway.domain.dossier_rules import PRODUCER
 from integration_gateway.domain.identity import hmac_equal
 from integration_gateway.settings import Settings
 from pasc_contracts import now_vn
 from pasc_contracts.codec import describe_validation_error
-from pasc_contracts.dvcqg import CapNhatTienDoHoSoMC, DongBoHoSoMC
+from pasc_contracts.dvcqg import (
+    DVCQG_REQUEST,
+    CapNhatTienDoHoSoMC,
+    DongBoHoSoMC,
+    format_dvcqg_date,
+)
 from pasc_contracts.events.camera import CameraStatus, CameraStatusChanged
 from pasc_contracts.events.plan import (
     MonthlyReportSubmission,
@@ -107,9 +118,9 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         except TimeoutError:
             raise ApiError(408, f"body not received within {settings.body_timeout_s:g}s") from None
         try:
-            return json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApiError(400, f"body is not JSON: {exc}") from exc
+            return loads_bounded(bytes(body))
+        except UnreadableJson as exc:
+            raise ApiError(400, str(exc)) from exc
 
     def parse(model: type[BaseModel], data: Any) -> Any:
         try:
@@ -182,56 +193,165 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             )
         return "admin@localhost"
 
-    async def ingest(
-        action: str, who: Caller, request: Request, agency: str | None = None
-    ) -> dict[str, Any]:
-        on_behalf = agency or who.agency_code
+    async def dvcqg_caller(
+        request: Request, session: str | None, madonvi: str | None, agency: str | None
+    ) -> Caller:
+        """Who sends a DVCQG call: an API key (X-API-Key, or Authorization: Bearer), else a
+        session from the adapter's auth exchange (in the body, the query or Authorization)."""
+        if agency is not None:
+            return Caller(agency, await admin(request, request.headers.get("x-admin-token")))
+        authorization = request.headers.get("authorization") or ""
+        bearer = authorization.removeprefix("Bearer ").strip() or None
+        presented = request.headers.get("x-api-key") or (
+            bearer if bearer and not bearer.startswith(identity.SESSION_PREFIX) else None
+        )
+        who: Caller | None = None
+        if presented:
+            who = await identity.authenticate(pool(), presented)
+        else:
+            token = session or request.query_params.get("session") or bearer
+            who = await identity.authenticate_session(pool(), token)
+        if who is None:
+            raise await refuse(
+                request,
+                401,
+                "cần API key (X-API-Key) hoặc session hợp lệ của bước xác thực",
+                "anonymous",
+                presented_key_id=identity.key_id_of(presented or ""),
+            )
+        claimed = request.headers.get("x-pasc-agency")
+        if claimed is not None and claimed != who.agency_code:
+            raise await refuse(
+                request, 403, "X-PASC-Agency không khớp với khóa", who.actor, claimed=claimed[:16]
+            )
+        if madonvi is not None and who.unit_code is not None and madonvi != who.unit_code:
+            raise await refuse(
+                request, 403, "madonvi không khớp với mã đơn vị của tài khoản", who.actor
+            )
+        return who
+
+    def envelope(action: str, request: Request, data: Any) -> DongBoHoSoMC | CapNhatTienDoHoSoMC:
+        """The request as one DVCQG body: the envelope with `service` and `data`, or a bare
+        array of records with isUpdating and MaDinhDanhDV in the query string."""
+        if isinstance(data, list):
+            query = request.query_params
+            data = {
+                "service": action,
+                "data": data,
+                "isUpdating": query.get("isUpdating", "False"),
+                "madonvi": query.get("MaDinhDanhDV") or query.get("madonvi"),
+            }
+        if action == "integration":
+            try:
+                return DVCQG_REQUEST.validate_python(data)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                raise ApiError(
+                    400, describe_validation_error(exc), ".".join(str(p) for p in first["loc"])
+                ) from exc
         model = DongBoHoSoMC if action == "DongBoHoSoMC" else CapNhatTienDoHoSoMC
+        parsed: DongBoHoSoMC | CapNhatTienDoHoSoMC = parse(model, data)
+        return parsed
+
+    async def ingest(
+        action: str, request: Request, agency: str | None = None, *, correction: bool = False
+    ) -> tuple[Caller, IngestOutcome]:
         try:
-            body = parse(model, await read_json(request))
+            data = await read_json(request)
+        except ApiError as exc:
+            metrics.requests.labels(_endpoint(request), str(exc.status)).inc()
+            raise
+        session = data.get("session") if isinstance(data, dict) else None
+        madonvi = data.get("madonvi") if isinstance(data, dict) else None
+        who = await dvcqg_caller(
+            request,
+            session if isinstance(session, str) else None,
+            madonvi if isinstance(madonvi, str) else request.query_params.get("MaDinhDanhDV"),
+            agency,
+        )
+        try:
+            body = envelope(action, request, data)
         except ApiError as exc:
             async with pool().acquire() as conn:
                 await audit.record(
                     conn,
                     actor=who.actor,
-                    agency_code=on_behalf,
+                    agency_code=who.agency_code,
                     action=f"http.{action}",
                     outcome=f"refused {exc.status}",
                     details={"reason": exc.message, "field": exc.field},
                 )
-            metrics.requests.labels(f"/v1/dvcqg/{action}", str(exc.status)).inc()
+            metrics.requests.labels(_endpoint(request), str(exc.status)).inc()
             raise
+        ctx = context_for(settings, who.agency_code, who.unit_code, correction=correction)
         async with pool().acquire() as conn, conn.transaction():
             outcome: IngestOutcome
-            if action == "DongBoHoSoMC":
-                outcome = await sync_dossiers(
-                    conn,
-                    agency=on_behalf,
-                    records=body.data,
-                    pseudonym_secret=settings.pseudonym_secret.get_secret_value(),
-                )
+            if isinstance(body, DongBoHoSoMC):
+                outcome = await sync_dossiers(conn, ctx, body.data)
             else:
-                outcome = await record_steps(conn, agency=on_behalf, records=body.data)
+                outcome = await record_steps(conn, ctx, body.data)
             await audit_ingest(
-                conn, actor=who.actor, agency=on_behalf, action=f"http.{action}", outcome=outcome
+                conn,
+                actor=who.actor,
+                agency=who.agency_code,
+                action=f"http.{'correction' if correction else body.service}",
+                outcome=outcome,
             )
-        metrics.count(on_behalf, outcome)
-        metrics.requests.labels(f"/v1/dvcqg/{action}", "200").inc()
-        return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
+        metrics.count(who.agency_code, outcome)
+        metrics.requests.labels(_endpoint(request), "200").inc()
+        return who, outcome
 
     @api.post("/v1/dvcqg/DongBoHoSoMC")
-    async def dong_bo_ho_so(
-        request: Request, who: Annotated[Caller, Depends(caller)]
-    ) -> dict[str, Any]:
-        """Sync dossier records, exactly as sent to the National Public Service Portal."""
-        return await ingest("DongBoHoSoMC", who, request)
+    async def dong_bo_ho_so(request: Request) -> dict[str, Any]:
+        """Sync dossier records, exactly as sent to the National Public Service Portal: the
+        envelope, or a bare array with isUpdating and MaDinhDanhDV in the query string."""
+        _, outcome = await ingest("DongBoHoSoMC", request)
+        return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
 
     @api.post("/v1/dvcqg/CapNhatTienDoHoSoMC")
-    async def cap_nhat_tien_do(
-        request: Request, who: Annotated[Caller, Depends(caller)]
-    ) -> dict[str, Any]:
+    async def cap_nhat_tien_do(request: Request) -> dict[str, Any]:
         """Processing steps of dossiers the calling agency owns."""
-        return await ingest("CapNhatTienDoHoSoMC", who, request)
+        _, outcome = await ingest("CapNhatTienDoHoSoMC", request)
+        return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
+
+    @api.post("/v1/dvcqg/auth")
+    async def adapter_auth(request: Request) -> dict[str, Any]:
+        """The DVCQG adapter's auth exchange: username and password for a session, which then
+        travels in each request's body (`session`, with `madonvi`)."""
+        data = await read_json(request)
+        username = data.get("username") if isinstance(data, dict) else None
+        password = data.get("password") if isinstance(data, dict) else None
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise ApiError(400, "cần username và password", "username")
+        async with pool().acquire() as conn, conn.transaction():
+            opened = await identity.open_session(
+                conn, username[:64], password[:200], settings.adapter_session_ttl_s
+            )
+        if opened is None:
+            raise await refuse(
+                request, 401, "sai tên đăng nhập hoặc mật khẩu", "anonymous", username=username[:64]
+            )
+        token, expires_at = opened
+        metrics.requests.labels(_endpoint(request), "200").inc()
+        # error_code 0 as a number: OpenCPS reads it with getInt (and C# into a string).
+        return {
+            "error_code": 0,
+            "message": "Thành công",
+            "session": token,
+            "expires_in": settings.adapter_session_ttl_s,
+            "expires_at": format_dvcqg_date(expires_at),
+        }
+
+    @api.post("/v1/dvcqg/integration")
+    async def adapter_integration(request: Request) -> dict[str, Any]:
+        """The adapter's integration endpoint: one URL, the body's `service` says which call
+        (DongBoHoSoMC or CapNhatTienDoHoSoMC). Success is error_code "00", as OpenCPS expects."""
+        _, outcome = await ingest("integration", request)
+        return {
+            "error_code": "00",
+            "message": "Thành công",
+            "results": [r.as_dvcqg() for r in outcome.results],
+        }
 
     async def publish_one(who: Caller, action: str, event: Any) -> dict[str, Any]:
         async with pool().acquire() as conn, conn.transaction():
@@ -338,7 +458,18 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         agency: str, request: Request, who: Annotated[str, Depends(admin)]
     ) -> dict[str, Any]:
         """A legacy system's records, imported from a file by the office on the agency's behalf."""
-        return await ingest("DongBoHoSoMC", Caller(agency, who), request, agency=agency)
+        _, outcome = await ingest("DongBoHoSoMC", request, agency=agency)
+        return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
+
+    @api.post("/admin/corrections/{agency}")
+    async def admin_correction(
+        agency: str, request: Request, who: Annotated[str, Depends(admin)]
+    ) -> dict[str, Any]:
+        """The audited correction path: records that change a final dossier (a processed or
+        returned dossier is otherwise frozen), sent by the office on the agency's behalf after
+        the agency's written request. Each correction is in the audit log as such."""
+        _, outcome = await ingest("DongBoHoSoMC", request, agency=agency, correction=True)
+        return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
 
     @api.get("/admin/audit")
     async def audit_entries(

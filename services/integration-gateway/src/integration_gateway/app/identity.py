@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from integration_gateway.adapters import audit, keys_store
 from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.domain.identity import (
+    hash_key,
     issue_key,
     key_id_of,
     key_matches,
     signature_matches,
 )
+from integration_gateway.domain.normalize import UNIT_CODE
 from pasc_contracts.codec import DecodeError
 from pasc_contracts.dvcqg import (
     INGRESS_HEADER_AGENCY,
@@ -35,10 +39,15 @@ HEADER_SIGNATURE = INGRESS_HEADER_SIGNATURE
 MAX_MESSAGE_ID = 200
 
 
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+SESSION_PREFIX = "pascs_"
+
+
 @dataclass(frozen=True)
 class Caller:
     agency_code: str
     key_id: str
+    unit_code: str | None = None
 
     @property
     def actor(self) -> str:
@@ -58,15 +67,53 @@ async def authenticate(db: Any, presented: str | None) -> Caller | None:
     row = await keys_store.active(db, key_id)
     if row is None or not key_matches(presented, row["key_hash"]):
         return None
-    return Caller(agency_code=row["agency_code"], key_id=key_id)
+    return Caller(agency_code=row["agency_code"], key_id=key_id, unit_code=row["unit_code"])
+
+
+async def open_session(
+    conn: Connection, username: str, password: str, ttl_s: int
+) -> tuple[str, datetime] | None:
+    """The DVCQG adapter's auth exchange: a username and its key (the password) for a session
+    token that expires; None when they do not match an active key."""
+    row = await keys_store.by_username(conn, username) if USERNAME.match(username) else None
+    if row is None or not key_matches(password, row["key_hash"]):
+        return None
+    token = SESSION_PREFIX + secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + timedelta(seconds=ttl_s)
+    await keys_store.add_session(conn, hash_key(token), row["key_id"], expires_at)
+    return token, expires_at
+
+
+async def authenticate_session(db: Any, token: str | None) -> Caller | None:
+    if not token or not token.startswith(SESSION_PREFIX) or len(token) > 100:
+        return None
+    row = await keys_store.session(db, hash_key(token))
+    if row is None:
+        return None
+    return Caller(agency_code=row["agency_code"], key_id=row["key_id"], unit_code=row["unit_code"])
 
 
 async def issue(
-    conn: Connection, vault: KeyVault, *, agency_code: str, label: str | None, actor: str
+    conn: Connection,
+    vault: KeyVault,
+    *,
+    agency_code: str,
+    label: str | None,
+    actor: str,
+    username: str | None = None,
+    unit_code: str | None = None,
 ) -> tuple[str, str]:
-    """A new key for the agency; returns (key id, the key). The key is shown once, never stored in clear."""
+    """A new key for the agency; returns (key id, the key). The key is shown once, never stored in clear.
+    With a username it is also the password of the DVCQG adapter's auth exchange, and
+    `unit_code` is the agency's mã định danh (the adapter's `madonvi`)."""
     if not AGENCY_CODE.match(agency_code):
         raise InvalidAgency(f"agency code {agency_code!r} must be 2-16 upper-case letters/digits")
+    if username is not None and not USERNAME.match(username):
+        raise InvalidAgency("username: 3-64 lower-case letters, digits, '.', '_' or '-'")
+    if unit_code is not None and not UNIT_CODE.match(unit_code):
+        raise InvalidAgency("unit code must look like 000.00.17.H13 (mã định danh điện tử)")
+    if username is not None and await keys_store.username_taken(conn, username):
+        raise InvalidAgency(f"username {username} is taken")
     issued = issue_key()
     await keys_store.add(
         conn,
@@ -76,6 +123,8 @@ async def issue(
         sealed=vault.seal(issued.secret_key),
         label=label,
         created_by=actor,
+        username=username,
+        unit_code=unit_code,
     )
     await audit.record(
         conn,
@@ -83,7 +132,12 @@ async def issue(
         agency_code=agency_code,
         action="key.issued",
         outcome="ok",
-        details={"key_id": issued.key_id, "label": label},
+        details={
+            "key_id": issued.key_id,
+            "label": label,
+            "username": username,
+            "unit_code": unit_code,
+        },
     )
     return issued.key_id, issued.secret_key
 

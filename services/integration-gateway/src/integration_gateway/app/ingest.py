@@ -1,29 +1,51 @@
 """Use cases of inbound sync: DVCQG records and processing steps in, dossier events out (via the outbox).
 
 One request (or one Kafka ingress message) is one transaction: the dossiers' new state, the
-events it causes and the audit entry commit together, or not at all.
+events it causes and the audit entry commit together, or not at all. Each record is judged on
+its own: read tolerantly (domain.normalize), then strictly (the DVCQG models, the dossier
+rules); a refused record never costs its neighbours.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 from typing import Any
 
 from pydantic import ValidationError
 
-from integration_gateway.adapters import audit, catalog_store, dossier_store
-from integration_gateway.domain.dossier_rules import PRODUCER, Accepted, Refused, translate
+from integration_gateway.adapters import audit, catalog_store, dossier_store, keys_store
+from integration_gateway.domain.dossier_rules import (
+    PRODUCER,
+    Accepted,
+    DateWindow,
+    Refused,
+    record_inconsistency,
+    translate,
+)
 from integration_gateway.domain.identity import pseudonym
-from pasc_contracts import Event
+from integration_gateway.domain.normalize import NotReadable, Sender, normalise_record, province_of
+from integration_gateway.domain.ownership import derived_due, numbering_owner
+from integration_gateway.settings import Settings
+from pasc_contracts import VN_TZ, Event
 from pasc_contracts.codec import describe_validation_error
-from pasc_contracts.dvcqg import HoSoMC, TienDoHoSoMC
+from pasc_contracts.dvcqg import (
+    MA_HO_SO_PATTERN,
+    HoSoMC,
+    TienDoHoSoMC,
+    format_dvcqg_date,
+    parse_dvcqg_date,
+)
 from pasc_contracts.events.dossier import DossierProcessingStepRecorded, ProcessingStep
 from pasc_runtime.db import Connection
 from pasc_runtime.outbox import stage
 
 STEP_NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4a56-9d51-1f0c2b7d9e01")
+_SAFE_MA_HO_SO = re.compile(MA_HO_SO_PATTERN)
+_STATUS_CODE = re.compile(r"^\d{1,3}$")
 
 
 @dataclass(frozen=True)
@@ -54,9 +76,52 @@ class IngestOutcome:
         return Counter(r.code or "invalid_record" for r in self.results if not r.accepted)
 
 
+def context_for(
+    settings: Settings,
+    agency: str,
+    unit_code: str | None,
+    *,
+    correction: bool = False,
+) -> IngestContext:
+    """The context of one request or message, with the date window as of now."""
+    window = DateWindow.around(
+        datetime.now(UTC),
+        datetime.combine(settings.dvcqg_earliest_date, time(), tzinfo=VN_TZ),
+        settings.dvcqg_future_due_days,
+    )
+    province = province_of(unit_code) or settings.dvcqg_province
+    return IngestContext(
+        Sender(agency, unit_code, province),
+        settings.pseudonym_secret.get_secret_value(),
+        window,
+        correction,
+    )
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """Who sends, and what the rules need besides the records."""
+
+    sender: Sender
+    pseudonym_secret: str
+    window: DateWindow
+    correction: bool = False  # the audited correction path: final dossiers may change
+
+    @property
+    def agency(self) -> str:
+        return self.sender.agency_code
+
+    def doc_ref(self, file_id: str) -> str:
+        return f"tl-{pseudonym(self.pseudonym_secret, file_id)}"
+
+
 def _ma_ho_so(raw: Any) -> str | None:
+    """The record's MaHoSo for the answer, only when it is a safe one (it is echoed back and
+    audited: a NUL or a lone surrogate would break both)."""
     value = raw.get("MaHoSo") if isinstance(raw, dict) else None
-    return value if isinstance(value, str) else None
+    if isinstance(value, str) and _SAFE_MA_HO_SO.match(value.strip()):
+        return value.strip()
+    return None
 
 
 def _parse(raw: Any, model: type[Any]) -> Any:
@@ -64,47 +129,111 @@ def _parse(raw: Any, model: type[Any]) -> Any:
         return model.model_validate(raw)
     except ValidationError as exc:
         return RecordResult(_ma_ho_so(raw), False, describe_validation_error(exc), "invalid_record")
+    except (RecursionError, ValueError, TypeError):
+        # Pathological values (nesting, huge numbers) that pydantic does not report itself.
+        return RecordResult(_ma_ho_so(raw), False, "bản ghi không đọc được", "invalid_record")
 
 
-async def sync_dossiers(
-    conn: Connection, *, agency: str, records: list[Any], pseudonym_secret: str
-) -> IngestOutcome:
+def _with_due(record: dict[str, Any], known: dict[str, catalog_store.KnownProcedure]) -> bool:
+    """Fill a missing NgayHenTra from the catalog's processing time; True when it did."""
+    if "NgayHenTra" in record:
+        return False
+    procedure = known.get(str(record.get("MaTTHC")))
+    if procedure is None or procedure.working_days is None:
+        return False
+    try:
+        received = parse_dvcqg_date(record.get("NgayTiepNhan"))
+    except ValueError:
+        return False  # the model will say what is wrong with NgayTiepNhan
+    if received is None:
+        return False
+    record["NgayHenTra"] = format_dvcqg_date(derived_due(received, procedure.working_days))
+    return True
+
+
+async def _numbering_prefixes(conn: Connection, agency: str) -> dict[str, str]:
+    """Other agencies' codes and unit codes, which start numbers only they may use."""
+    prefixes = {code: code for code in await catalog_store.agency_codes(conn)}
+    prefixes.update(await keys_store.unit_codes(conn))
+    return {p: a for p, a in prefixes.items() if a != agency}
+
+
+def _stateless_check(
+    rec: HoSoMC,
+    ctx: IngestContext,
+    known: dict[str, catalog_store.KnownProcedure],
+    prefixes: dict[str, str],
+) -> Refused | None:
+    if (inconsistency := record_inconsistency(rec, ctx.window)) is not None:
+        return inconsistency
+    procedure = known.get(rec.MaTTHC)
+    if procedure is None or procedure.withdrawn:
+        return Refused(f"MaTTHC {rec.MaTTHC} is not in the catalog", "unknown_procedure")
+    if procedure.agency_code != ctx.agency:
+        return Refused(
+            f"MaTTHC {rec.MaTTHC} belongs to agency {procedure.agency_code}, not {ctx.agency}",
+            "other_agency_procedure",
+        )
+    if numbering_owner(rec.MaHoSo, prefixes) is not None:
+        return Refused(f"MaHoSo {rec.MaHoSo} mang mã của cơ quan khác", "other_agency_numbering")
+    return None
+
+
+async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]) -> IngestOutcome:
     """DongBoHoSoMC: accept each valid record on its own; a bad one never rejects its neighbours."""
-    parsed = [_parse(raw, HoSoMC) for raw in records]
-    valid = [p for p in parsed if isinstance(p, HoSoMC)]
-    known = await catalog_store.lookup(conn, sorted({r.MaTTHC for r in valid}))
-    states = await dossier_store.lock_and_load(conn, [r.MaHoSo for r in valid])
+    readable = [normalise_record(raw, ctx.sender) for raw in records]
+    codes = {str(r.get("MaTTHC")) for r in readable if isinstance(r, dict)}
+    known = await catalog_store.lookup(conn, sorted(codes))
+    prefixes = await _numbering_prefixes(conn, ctx.agency)
+    items: list[RecordResult | tuple[HoSoMC, bool]] = []
+    for raw, record in zip(records, readable, strict=True):
+        if isinstance(record, NotReadable):
+            items.append(RecordResult(_ma_ho_so(raw), False, record.reason, record.code))
+            continue
+        derived = isinstance(record, dict) and _with_due(record, known)
+        parsed = _parse(record, HoSoMC)
+        if isinstance(parsed, HoSoMC) and (
+            refused := _stateless_check(parsed, ctx, known, prefixes)
+        ):
+            parsed = RecordResult(parsed.MaHoSo, False, refused.reason, refused.code)
+        items.append(parsed if isinstance(parsed, RecordResult) else (parsed, derived))
+    fresh = [item[0].MaHoSo for item in items if isinstance(item, tuple)]
+    owners = await dossier_store.claim_and_lock(conn, ctx.agency, fresh)
+    states = await dossier_store.load(conn, fresh)
     outcome, changed = IngestOutcome(), {}
-    for item in parsed:
+    for item in items:
         if isinstance(item, RecordResult):
             outcome.results.append(item)
             continue
-        procedure = known.get(item.MaTTHC)
-        if procedure is None or procedure.withdrawn:
-            verdict: Accepted | Refused = Refused(
-                f"MaTTHC {item.MaTTHC} is not in the catalog", "unknown_procedure"
-            )
-        elif procedure.agency_code != agency:
-            verdict = Refused(
-                f"MaTTHC {item.MaTTHC} belongs to agency {procedure.agency_code}, not {agency}",
-                "other_agency_procedure",
-            )
+        rec, derived = item
+        verdict: Accepted | Refused
+        if owners.get(rec.MaHoSo) != ctx.agency:
+            verdict = Refused(f"MaHoSo {rec.MaHoSo} đã thuộc cơ quan khác", "other_agency")
         else:
-            applicant = pseudonym(pseudonym_secret, item.SoGiayToChuHoSo)
-            verdict = translate(item, agency, applicant, states.get(item.MaHoSo))
+            verdict = translate(
+                rec,
+                ctx.agency,
+                pseudonym(ctx.pseudonym_secret, rec.SoGiayToChuHoSo),
+                states.get(rec.MaHoSo),
+                doc_ref=ctx.doc_ref,
+                window=ctx.window,
+                due_derived=derived,
+                correction=ctx.correction,
+            )
         if isinstance(verdict, Refused):
-            outcome.results.append(RecordResult(item.MaHoSo, False, verdict.reason, verdict.code))
+            outcome.results.append(RecordResult(rec.MaHoSo, False, verdict.reason, verdict.code))
             continue
-        outcome.results.append(RecordResult(item.MaHoSo, True))
+        outcome.results.append(RecordResult(rec.MaHoSo, True))
         if verdict.events:
-            states[item.MaHoSo] = changed[item.MaHoSo] = verdict.state
+            states[rec.MaHoSo] = changed[rec.MaHoSo] = verdict.state
             outcome.events.extend(verdict.events)
     await dossier_store.save(conn, list(changed.values()))
     await stage(conn, outcome.events)
     return outcome
 
 
-def _step_id(step: TienDoHoSoMC) -> uuid.UUID:
+def _step_id(step: TienDoHoSoMC, secret: str) -> uuid.UUID:
+    # Keyed: the id is published, and the step's text may name people.
     identity = "|".join(
         str(v)
         for v in (
@@ -115,33 +244,33 @@ def _step_id(step: TienDoHoSoMC) -> uuid.UUID:
             step.NoiDungXuLy,
         )
     )
-    return uuid.uuid5(STEP_NAMESPACE, identity)
+    return uuid.uuid5(STEP_NAMESPACE, pseudonym(secret, identity) or identity)
 
 
-async def record_steps(conn: Connection, *, agency: str, records: list[Any]) -> IngestOutcome:
+async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any]) -> IngestOutcome:
     """CapNhatTienDoHoSoMC: steps of known dossiers of the calling agency; a step sent again is a no-op."""
-    parsed = [_parse(raw, TienDoHoSoMC) for raw in records]
+    parsed = [_parse(normalise_record(raw, ctx.sender), TienDoHoSoMC) for raw in records]
     steps = [p for p in parsed if isinstance(p, TienDoHoSoMC)]
-    states = await dossier_store.lock_and_load(conn, [s.MaHoSo for s in steps])
+    owners = await dossier_store.owners(conn, [s.MaHoSo for s in steps])
     outcome = IngestOutcome()
     fresh: list[tuple[uuid.UUID, TienDoHoSoMC]] = []
     for item in parsed:
         if isinstance(item, RecordResult):
             outcome.results.append(item)
             continue
-        state = states.get(item.MaHoSo)
-        if state is None:
+        owner = owners.get(item.MaHoSo)
+        if owner is None:
             outcome.results.append(
                 RecordResult(
                     item.MaHoSo, False, f"MaHoSo {item.MaHoSo} is not known", "unknown_dossier"
                 )
             )
-        elif state.agency_code != agency:
-            reason = f"MaHoSo {item.MaHoSo} belongs to agency {state.agency_code}"
+        elif owner != ctx.agency:
+            reason = f"MaHoSo {item.MaHoSo} đã thuộc cơ quan khác"
             outcome.results.append(RecordResult(item.MaHoSo, False, reason, "other_agency"))
         else:
             outcome.results.append(RecordResult(item.MaHoSo, True))
-            fresh.append((_step_id(item), item))
+            fresh.append((_step_id(item, ctx.pseudonym_secret), item))
     if fresh:
         new_ids = {
             r["step_id"]
@@ -155,21 +284,25 @@ async def record_steps(conn: Connection, *, agency: str, records: list[Any]) -> 
         }
         for step_id, step in fresh:
             if step_id in new_ids:
-                outcome.events.append(_step_event(step_id, step, agency))
+                outcome.events.append(_step_event(step_id, step, ctx.agency))
         await stage(conn, outcome.events)
     return outcome
 
 
 def _step_event(step_id: uuid.UUID, step: TienDoHoSoMC, agency: str) -> Event:
+    """The step's facts only. Its free text (NoiDungXuLy, PhongBanXuLy) and the people named in
+    it (NguoiXuLy, ChucDanh) never leave the gateway (personal data policy); TrangThai is kept
+    only as a status code."""
+    status = step.TrangThai if step.TrangThai and _STATUS_CODE.match(step.TrangThai) else None
     return DossierProcessingStepRecorded(
         event_id=step_id,
         producer=PRODUCER,
         payload=ProcessingStep(
             ma_ho_so=step.MaHoSo,
             agency_code=agency,
-            phong_ban_xu_ly=step.PhongBanXuLy,
-            noi_dung_xu_ly=step.NoiDungXuLy,
-            trang_thai=step.TrangThai,
+            phong_ban_xu_ly=None,
+            noi_dung_xu_ly=None,
+            trang_thai=status,
             thoi_diem_xu_ly=step.ThoiDiemXuLy,
             ngay_bat_dau=step.NgayBatDau,
             ngay_ket_thuc_theo_quy_dinh=step.NgayKetThucTheoQuyDinh,
@@ -192,7 +325,7 @@ async def audit_ingest(
             "records": len(outcome.results),
             "events": len(outcome.events),
             "rejected": [
-                {"MaHoSo": r.ma_ho_so, "reason": r.reason}
+                {"MaHoSo": r.ma_ho_so, "reason": r.reason, "code": r.code}
                 for r in outcome.results
                 if not r.accepted
             ][:100],

@@ -6,8 +6,9 @@ Department systems sync periodically, so intermediate statuses are often skipped
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pasc_contracts import Event
 from pasc_contracts.dvcqg import HoSoMC
@@ -51,6 +52,7 @@ class DossierState:
     electronic_result: bool
     paid_online: bool
     revision: int
+    due_derived: bool = False
 
     def snapshot(self) -> DossierSnapshot:
         return DossierSnapshot(
@@ -73,6 +75,7 @@ class DossierState:
             electronic_result=self.electronic_result,
             paid_online=self.paid_online,
             revision=self.revision,
+            due_derived=self.due_derived,
         )
 
     def facts(self) -> tuple[object, ...]:
@@ -92,8 +95,43 @@ class Refused:
     code: str = "invalid_record"
 
 
-def record_inconsistency(rec: HoSoMC) -> Refused | None:
-    """Dates that contradict each other, or a status without the dates it needs."""
+@dataclass(frozen=True)
+class DateWindow:
+    """Dates a genuine record can carry: nothing before the window opens, no event (reception,
+    end of processing, return) in the future, no due date more than a few years ahead."""
+
+    earliest: datetime
+    latest_event: datetime
+    latest_due: datetime
+
+    @classmethod
+    def around(cls, now: datetime, earliest: datetime, future_due_days: int) -> DateWindow:
+        # A day of slack for clocks and time zones of the sending systems.
+        return cls(earliest, now + timedelta(days=1), now + timedelta(days=future_due_days))
+
+    def problem(self, rec: HoSoMC) -> Refused | None:
+        events = {
+            "NgayTiepNhan": rec.NgayTiepNhan,
+            "NgayKetThucXuLy": rec.NgayKetThucXuLy,
+            "NgayTra": rec.NgayTra,
+        }
+        dues = {"NgayHenTra": rec.NgayHenTra}
+        for name, value in {**events, **dues}.items():
+            if value is not None and value < self.earliest:
+                return Refused(f"{name} trước {self.earliest:%d/%m/%Y}", "implausible_date")
+        for name, value in events.items():
+            if value is not None and value > self.latest_event:
+                return Refused(f"{name} ở tương lai", "implausible_date")
+        if rec.NgayHenTra > self.latest_due:
+            return Refused(f"NgayHenTra sau {self.latest_due:%d/%m/%Y}", "implausible_date")
+        return None
+
+
+def record_inconsistency(rec: HoSoMC, window: DateWindow | None = None) -> Refused | None:
+    """Dates outside the plausible window or that contradict each other, or a status without
+    the dates it needs."""
+    if window is not None and (outside := window.problem(rec)) is not None:
+        return outside
     if rec.NgayHenTra < rec.NgayTiepNhan:
         return Refused("NgayHenTra is before NgayTiepNhan", "inconsistent_dates")
     if rec.NgayKetThucXuLy is not None and rec.NgayKetThucXuLy < rec.NgayTiepNhan:
@@ -104,6 +142,39 @@ def record_inconsistency(rec: HoSoMC) -> Refused | None:
         return Refused(
             f"TrangThaiHoSo {int(rec.TrangThaiHoSo)} requires NgayKetThucXuLy", "missing_dates"
         )
+    return None
+
+
+# Once a dossier is processed its timing is the record the on-time figure is judged on: a
+# processed dossier (9) may only be returned (10, with NgayTra and the result); a final one
+# (3, 7, 8, 10) changes no more. Corrections go through the audited correction path.
+FROZEN_WHEN_PROCESSED = (
+    "ma_linh_vuc",
+    "kenh_thuc_hien",
+    "loai_doi_tuong",
+    "ngay_tiep_nhan",
+    "ngay_hen_tra",
+    "due_at_in_force",
+    "supplement_count",
+    "ngay_ket_thuc_xu_ly",
+)
+
+
+def frozen_change(old: DossierState, new: DossierState) -> Refused | None:
+    if old.trang_thai_ho_so in TERMINAL and new.facts() != old.facts():
+        return Refused(
+            f"hồ sơ {old.ma_ho_so} đã kết thúc (TrangThaiHoSo {int(old.trang_thai_ho_so)}):"
+            " chỉ sửa qua thủ tục đính chính",
+            "final_dossier",
+        )
+    if old.trang_thai_ho_so == S.DA_XU_LY:
+        changed = [f for f in FROZEN_WHEN_PROCESSED if getattr(old, f) != getattr(new, f)]
+        if changed:
+            return Refused(
+                f"hồ sơ {old.ma_ho_so} đã xử lý xong (9): không được đổi {', '.join(changed)};"
+                " chỉ sửa qua thủ tục đính chính",
+                "final_dossier",
+            )
     return None
 
 
@@ -122,14 +193,22 @@ def transition_error(old: S, new: S) -> str | None:
 
 
 def state_from(
-    rec: HoSoMC, agency_code: str, applicant_id: str | None, previous: DossierState | None
+    rec: HoSoMC,
+    agency_code: str,
+    applicant_id: str | None,
+    previous: DossierState | None,
+    *,
+    doc_ref: Callable[[str], str],
+    due_derived: bool = False,
 ) -> DossierState:
     supplements = rec.DanhSachHoSoBoSung
     new_dues = [s.NgayHenTraMoi for s in supplements if s.NgayHenTraMoi is not None]
+    # File ids are published (document digitized events): only as keyed references, since
+    # systems name files after their owner ("CCCD_079912345678.pdf").
     docs = frozenset(
-        d.TepDinhKemId or d.MaThanhPhanHoSo or f"#{i}"
+        doc_ref(d.TepDinhKemId or d.MaThanhPhanHoSo or f"#{i}")
         for i, d in enumerate(rec.TaiLieuNop)
-        if d.DuocSoHoa == 1
+        if d.DuocSoHoa == 1 and not d.IsDeleted
     )
     return DossierState(
         ma_ho_so=rec.MaHoSo,
@@ -152,6 +231,7 @@ def state_from(
         electronic_result=any(g.DuongDanTepTinKetQua for g in rec.DanhSachGiayToKetQua),
         paid_online=rec.DuocThanhToanTrucTuyen == 1,
         revision=previous.revision if previous else 0,
+        due_derived=due_derived,
     )
 
 
@@ -169,24 +249,38 @@ class _Emitter:
 
 
 def translate(
-    rec: HoSoMC, agency_code: str, applicant_id: str | None, previous: DossierState | None
+    rec: HoSoMC,
+    agency_code: str,
+    applicant_id: str | None,
+    previous: DossierState | None,
+    *,
+    doc_ref: Callable[[str], str],
+    window: DateWindow | None = None,
+    due_derived: bool = False,
+    correction: bool = False,
 ) -> Accepted | Refused:
     """Accept the record and say which events it makes, or say why it is refused."""
-    if (inconsistency := record_inconsistency(rec)) is not None:
+    if (inconsistency := record_inconsistency(rec, window)) is not None:
         return inconsistency
     if previous is not None:
         if previous.agency_code != agency_code:
-            return Refused(
-                f"MaHoSo {rec.MaHoSo} belongs to agency {previous.agency_code}", "other_agency"
-            )
+            # Never say whose it is: the refusal would tell a squatter's victim nothing useful
+            # and tell a prober which agency handles the dossier.
+            return Refused(f"MaHoSo {rec.MaHoSo} đã thuộc cơ quan khác", "other_agency")
         if previous.ma_tthc != rec.MaTTHC:
             return Refused(
                 f"MaTTHC of dossier {rec.MaHoSo} cannot change from {previous.ma_tthc}",
                 "ma_tthc_changed",
             )
-        if (problem := transition_error(previous.trang_thai_ho_so, rec.TrangThaiHoSo)) is not None:
+        if not correction and (
+            problem := transition_error(previous.trang_thai_ho_so, rec.TrangThaiHoSo)
+        ):
             return Refused(problem, "invalid_transition")
-    new = state_from(rec, agency_code, applicant_id, previous)
+    new = state_from(
+        rec, agency_code, applicant_id, previous, doc_ref=doc_ref, due_derived=due_derived
+    )
+    if previous is not None and not correction and (frozen := frozen_change(previous, new)):
+        return frozen
     if previous is None:
         return Accepted(*_received(new))
     if new.facts() == previous.facts():

@@ -52,6 +52,8 @@ def sign(key: str, timestamp: str, message_id: str, body: bytes) -> str:
 def signature_matches(
     key: str, timestamp: str, message_id: str, body: bytes, signature: str
 ) -> bool:
+    if not signature.isascii():
+        return False  # compare_digest raises TypeError on non-ASCII text: never a signature
     return hmac.compare_digest(sign(key, timestamp, message_id, body), signature)
 
 
