@@ -181,7 +181,7 @@ async def test_requests_without_a_valid_key_of_the_right_agency_are_refused_with
         assert response.status_code == 401, response.text
         assert "API key" in response.json()["message"]
     assert claims_stp.status_code == 403
-    assert "belongs to SXD" in claims_stp.json()["message"]
+    assert "thuộc SXD" in claims_stp.json()["message"]
     assert stp_with_sxd_key.status_code == 200
     assert stp_with_sxd_key.json()["results"][0]["accepted"] is False
     assert "belongs to agency STP" in stp_with_sxd_key.json()["results"][0]["reason"]

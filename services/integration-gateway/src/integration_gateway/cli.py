@@ -88,11 +88,24 @@ def audit(
 def issue_key(
     agency: str = typer.Option(..., "--agency", help="Agency code, e.g. SXD"),
     label: str | None = typer.Option(None, help="What the key is for"),
+    username: str | None = typer.Option(
+        None,
+        help="Also a username for the DVCQG adapter's auth exchange (the key is its password)",
+    ),
+    unit_code: str | None = typer.Option(
+        None, "--unit-code", help="The agency's mã định danh (madonvi), e.g. 000.00.17.H13"
+    ),
     url: str = URL,
     token: str | None = TOKEN,
 ) -> None:
     """Issue a new API key; the key is printed once, as the last line."""
-    result = _call("POST", url, "/admin/keys", token, json={"agency": agency, "label": label})
+    result = _call(
+        "POST",
+        url,
+        "/admin/keys",
+        token,
+        json={"agency": agency, "label": label, "username": username, "unit_code": unit_code},
+    )
     typer.echo(
         f"key {result['key_id']} issued for {result['agency']}; store it now, it is not shown again:"
     )
@@ -105,7 +118,10 @@ def list_keys(
 ) -> None:
     """Keys (without their secrets)."""
     rows = _call("GET", url, "/admin/keys", token, params={"agency": agency} if agency else {})
-    _table(rows, ["key_id", "agency_code", "label", "created_at", "revoked_at"])
+    _table(
+        rows,
+        ["key_id", "agency_code", "username", "unit_code", "label", "created_at", "revoked_at"],
+    )
 
 
 @keys_app.command("revoke")

@@ -55,7 +55,9 @@ class ApiError(Exception):
 
 class KeyRequest(BaseModel):
     agency: str
-    label: str | None = None
+    label: str | None = Field(default=None, max_length=200)
+    username: str | None = None
+    unit_code: str | None = None
 
 
 class ConnectorRequest(BaseModel):
@@ -222,7 +224,11 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         claimed = request.headers.get("x-pasc-agency")
         if claimed is not None and claimed != who.agency_code:
             raise await refuse(
-                request, 403, "X-PASC-Agency không khớp với khóa", who.actor, claimed=claimed[:16]
+                request,
+                403,
+                f"X-PASC-Agency: khóa này thuộc {who.agency_code}, không phải {claimed[:16]}",
+                who.actor,
+                claimed=claimed[:16],
             )
         if madonvi is not None and who.unit_code is not None and madonvi != who.unit_code:
             raise await refuse(
@@ -425,7 +431,13 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         try:
             async with pool().acquire() as conn, conn.transaction():
                 key_id, key = await identity.issue(
-                    conn, vault, agency_code=body.agency, label=body.label, actor=who
+                    conn,
+                    vault,
+                    agency_code=body.agency,
+                    label=body.label,
+                    actor=who,
+                    username=body.username,
+                    unit_code=body.unit_code,
                 )
         except identity.InvalidAgency as exc:
             raise ApiError(400, str(exc), "agency") from exc
