@@ -34,6 +34,7 @@ from pasc_simulator.lifecycle import simulate_month
 from pasc_simulator.send import send_all
 from support.kafka import publish
 from support.processes import RunningService, run_service
+from support.stub_server import stub_server
 
 pytestmark = pytest.mark.integration
 
@@ -78,6 +79,13 @@ def services(kafka_bootstrap: str, database_url: str) -> Iterator[dict[str, Runn
         run_service("reporting_service", kafka=kafka_bootstrap, database_url=database_url) as rep,
     ):
         yield {"gateway": gateway, "reporting": rep}
+
+
+@pytest.fixture
+def department() -> Iterator[tuple[str, Any]]:
+    """A department's own system, receiving its dossiers' events from the gateway."""
+    with stub_server() as (endpoint, received):
+        yield endpoint, received
 
 
 async def end_offsets(kafka: str) -> dict[TopicPartition, int]:
@@ -149,6 +157,49 @@ def readable(key_and_headers: bytes, value: bytes) -> str:
     return "\n".join([key_and_headers.decode("utf-8", "replace"), text, *decoded])
 
 
+def with_free_text(record: dict[str, Any], tag: int) -> dict[str, Any]:
+    """The record with the applicant's name (tagged), ID number, phone and email written into
+    every free-text field and file name a real system may fill."""
+    name = f"{record['ChuHoSo']} {tag:06d}"
+    id_number, phone, email = record["SoGiayToChuHoSo"], record["SoDienThoai"], record["Email"]
+    note = f"Ông/bà {name}, CCCD {id_number}, ĐT {phone}, email {email}, 12 Lý Tự Trọng"
+    documents = [
+        {**d, "TepDinhKemId": f"CCCD_{id_number}.pdf", "TenTepDinhKem": f"CCCD {name}.pdf"}
+        for d in record.get("TaiLieuNop", [])
+    ]
+    supplements = [
+        {**b, "NoiDungBoSung": note, "NguoiYeuCauBoSung": name}
+        for b in record.get("DanhSachHoSoBoSung", [])
+    ]
+    return {
+        **record,
+        "ChuHoSo": name,
+        "TrichYeuHoSo": note,
+        "GhiChu": note,
+        "ThongTinKhac": note,
+        "ThongTinTra": note,
+        "MaDoiTuong": id_number,
+        "Fax": phone,
+        "DonViXuLy": f"Bộ phận một cửa, cán bộ {name}",
+        "TaiLieuNop": documents,
+        "DanhSachHoSoBoSung": supplements,
+    }
+
+
+def step_of(record: dict[str, Any]) -> dict[str, Any]:
+    """A CapNhatTienDoHoSoMC step whose free text names the applicant."""
+    note = f"Đã gọi {record['ChuHoSo']} ({record['SoDienThoai']}, {record['Email']})"
+    return {
+        "MaHoSo": record["MaHoSo"],
+        "NguoiXuLy": record["ChuHoSo"],
+        "ChucDanh": "Chuyên viên",
+        "ThoiDiemXuLy": record["NgayTiepNhan"],
+        "PhongBanXuLy": f"Phòng của {record['ChuHoSo']}",
+        "NoiDungXuLy": note,
+        "TrangThai": "4",
+    }
+
+
 def personal_values(syncs: list[Any]) -> set[str]:
     fields = ("ChuHoSo", "SoGiayToChuHoSo", "Email", "SoDienThoai")
     return {str(s.record[f]) for s in syncs for f in fields if s.record.get(f)}
@@ -178,7 +229,10 @@ def hits(values: set[str], texts: list[str], tag: str) -> list[tuple[str, str]]:
 
 @pytest.mark.timeout(900)  # fresh consumer groups first replay the shared topics' history
 async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
-    services: dict[str, RunningService], kafka_bootstrap: str, database_url: str
+    services: dict[str, RunningService],
+    department: tuple[str, Any],
+    kafka_bootstrap: str,
+    database_url: str,
 ) -> None:
     gateway, reporting = services["gateway"], services["reporting"]
     tag = random.randrange(10**6)
@@ -203,11 +257,9 @@ async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
     month = simulate_month(
         procs, dossiers=DOSSIERS, year=2023, month=5, seed=SEED, prefix=f"PII{tag:06d}"
     )
-    # The simulator's names come from a small pool; a run tag makes them this run's own.
-    syncs = [
-        replace(s, record={**s.record, "ChuHoSo": f"{s.record['ChuHoSo']} {tag:06d}"})
-        for s in month.syncs
-    ]
+    # The simulator's names come from a small pool; a run tag makes them this run's own. Every
+    # free-text field carries personal data too, as officers' notes do.
+    syncs = [replace(s, record=with_free_text(s.record, tag)) for s in month.syncs]
     personal = personal_values(syncs)
     assert len(personal) > 3 * DOSSIERS
 
@@ -232,6 +284,18 @@ async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
             for agency in sorted({p.agency_code for p in procs}):
                 response = await client.post("/admin/keys", json={"agency": agency})
                 keys[agency] = response.json()["api_key"]
+            # Every lifecycle event of one department is delivered to its system (the stub).
+            connector = await client.put(
+                f"/admin/connectors/pii-{tag}",
+                json={
+                    "name": f"pii-{tag}",
+                    "kind": "department",
+                    "endpoint": department[0],
+                    "topics": ["dossier.lifecycle.v1"],
+                    "agency_code": "SXD",
+                },
+            )
+            assert connector.status_code == 200, connector.text
         tally = await send_all(
             syncs,
             gateway_url=gateway.url,
@@ -242,6 +306,19 @@ async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
         )
         assert tally.unexpected == []
         await _send_forgeries(kafka_bootstrap, syncs[:3])
+        steps = {}
+        for sync in syncs:
+            if sync.expect_accepted and sync.agency_code not in KAFKA_AGENCIES:
+                steps.setdefault(sync.agency_code, {})[sync.record["MaHoSo"]] = step_of(sync.record)
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+            for agency, by_dossier in steps.items():
+                answer = await client.post(
+                    "/v1/dvcqg/CapNhatTienDoHoSoMC",
+                    headers={"X-API-Key": keys[agency]},
+                    json={"service": "CapNhatTienDoHoSoMC", "data": list(by_dossier.values())[:50]},
+                )
+                assert answer.status_code == 200, answer.text
+                assert all(r["accepted"] for r in answer.json()["results"]), answer.text
 
         sent_s = time.monotonic() - began - catalog_s
         # Everything the gateway published has been applied by reporting.
@@ -278,12 +355,18 @@ async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
     async with httpx.AsyncClient(timeout=60) as client:
         for service in (gateway, reporting):
             metrics += (await client.get(f"{service.url}/metrics")).text.splitlines()
-    texts = messages + logs + metrics
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not department[1].bodies():
+        await asyncio.sleep(0.5)
+    deliveries = [json.dumps(b, ensure_ascii=False) for b in department[1].bodies()]
+    assert deliveries, "the department's system received nothing"
+    texts = messages + logs + metrics + deliveries
     found = hits(personal, texts, f"{tag:06d}")
     print(
         f"\npersonal-data scan: {len(syncs)} records ({tally.via_kafka} over Kafka) of "
-        f"{DOSSIERS} dossiers, {len(personal)} personal values; scanned {len(messages)} "
-        f"messages, {len(logs)} log lines, {len(metrics)} metric lines: {len(found)} hits "
+        f"{DOSSIERS} dossiers, {len(personal)} personal values, free text in every field; "
+        f"scanned {len(messages)} messages, {len(logs)} log lines, {len(metrics)} metric "
+        f"lines, {len(deliveries)} deliveries: {len(found)} hits "
         f"(catalog caught up in {catalog_s:.0f}s, sent in {sent_s:.0f}s, applied by reporting "
         f"{applied_s:.0f}s later)"
     )

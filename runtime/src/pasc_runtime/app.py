@@ -23,10 +23,12 @@ from opentelemetry.trace import TracerProvider
 from prometheus_client import make_asgi_app
 
 from pasc_contracts import TOPICS, topic
+from pasc_runtime import http_guard
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters, Redactor
 from pasc_runtime.health import make_liveness, make_readiness
+from pasc_runtime.http_guard import RequestGuard
 from pasc_runtime.kafka import ensure_topics, make_broker, make_producer
 from pasc_runtime.lag import ConsumerLag
 from pasc_runtime.metrics import PlatformMetrics
@@ -202,9 +204,13 @@ class Runtime:
 
     def app(self, *, title: str, description: str, http: ASGIApp | None = None) -> ServiceApp:
         checks = {"broker": self.broker_ok, "database": self.database_ok}
+        if http is not None:
+            http_guard.install(http)
         service_app = ServiceApp(
             self.broker,
-            fallback=None if http is None else instrument_http(http, self.tracer_provider),
+            fallback=None
+            if http is None
+            else RequestGuard(instrument_http(http, self.tracer_provider)),
             asgi_routes=[
                 ("/health", make_liveness(lambda: self._running, checks)),
                 ("/ready", make_readiness(checks, self.partitions)),

@@ -24,9 +24,11 @@ from catalog_service.domain.rows import FileError, RawRow, decode, read_csv, to_
 from pasc_contracts import now_vn
 from pasc_contracts.events.catalog import AgencyKind, MucDoDvc
 from pasc_contracts.events.dossier import MA_TTHC_PATTERN
+from pasc_runtime.http_guard import read_body
 
 DEFAULT_SIGNER = "Chủ tịch UBND thành phố"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+IMPORT_TIMEOUT_S = 30.0
 AsOf = Annotated[
     date | None,
     Query(description="The catalog in force on this date (default: today, Asia/Ho_Chi_Minh)."),
@@ -359,9 +361,8 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         strict: Annotated[bool, Query(description="One bad row and nothing applies.")] = False,
     ) -> dict[str, Any]:
         """Import the CSV (text/csv) or JSON rows ({"rows": [...]}): a proposal plus its decision."""
-        body = await request.body()
-        if len(body) > MAX_IMPORT_BYTES:
-            raise HTTPException(413, f"tệp quá lớn: tối đa {MAX_IMPORT_BYTES} byte")
+        # Counted while it arrives: an oversized or trickling upload is refused at once.
+        body = await read_body(request, MAX_IMPORT_BYTES, IMPORT_TIMEOUT_S)
         raw = _rows_of(request.headers.get("content-type", ""), body)
         signed = signed_on or today()
         terms = DecisionTerms(

@@ -1,12 +1,11 @@
 """The gateway's HTTP API: the DVCQG sync calls, plan reports, camera webhook, public lookup, admin."""
 
-import asyncio
 import ipaddress
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
@@ -43,6 +42,7 @@ from pasc_contracts.events.plan import (
     ProgressSubmission,
     ProgressSubmitted,
 )
+from pasc_runtime.http_guard import read_body
 from pasc_runtime.outbox import stage
 
 Pool = Callable[[], asyncpg.Pool]
@@ -107,18 +107,10 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         return JSONResponse(body, exc.status)
 
     async def read_json(request: Request) -> Any:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
-            raise ApiError(413, f"body larger than {settings.max_body_bytes} bytes")
-        body = bytearray()
         try:
-            async with asyncio.timeout(settings.body_timeout_s):
-                async for chunk in request.stream():
-                    body += chunk
-                    if len(body) > settings.max_body_bytes:
-                        raise ApiError(413, f"body larger than {settings.max_body_bytes} bytes")
-        except TimeoutError:
-            raise ApiError(408, f"body not received within {settings.body_timeout_s:g}s") from None
+            body = await read_body(request, settings.max_body_bytes, settings.body_timeout_s)
+        except HTTPException as exc:
+            raise ApiError(exc.status_code, str(exc.detail)) from None
         try:
             return loads_bounded(bytes(body))
         except UnreadableJson as exc:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from pasc_contracts import VN_TZ
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^((?:19|2\d)\d\d)-(0[1-9]|1[0-2])$")  # from 1900: no calendar has year 0
 MAX_DAYS = 3 * 366
 
 

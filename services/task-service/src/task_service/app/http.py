@@ -28,7 +28,8 @@ from task_service.domain.plan import PlanDocument
 from task_service.domain.progress import Progress
 
 T = TypeVar("T")
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+# Years from 1900: "0000-01" is well formed but no calendar has it.
+MONTH = r"^(19|2\d)\d\d-(0[1-9]|1[0-2])$"
 _STATUS = {Refusal.NOT_FOUND: 404, Refusal.FORBIDDEN: 403, Refusal.INVALID: 422}
 
 
