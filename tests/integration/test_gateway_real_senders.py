@@ -22,17 +22,15 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from integration_gateway.domain.identity import sign
-from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
-from support.kafka import publish, read_until
+from support.catalog import procedure, teach_gateway
+from support.kafka import read_until
 from support.processes import RunningService, run_service
 
 pytestmark = pytest.mark.integration
@@ -113,22 +111,6 @@ def csharp_record(ma_ho_so: str, long_ma_tthc: str, status: str) -> dict[str, An
     }
 
 
-async def wait_for_procedures(gateway: RunningService, database_url: str, codes: list[str]) -> None:
-    conn = await asyncpg.connect(database_url)
-    try:
-        for _ in range(900):  # a fresh group first replays the catalog topic
-            n = await conn.fetchval(
-                f"SELECT count(*) FROM {gateway.schema}.procedures WHERE ma_tthc = ANY($1::text[])",
-                codes,
-            )
-            if n == len(codes):
-                return
-            await asyncio.sleep(0.2)
-    finally:
-        await conn.close()
-    raise AssertionError("the gateway never learned the test procedures")
-
-
 async def figures(reporting: RunningService, codes: dict[str, str]) -> dict[str, dict[str, Any]]:
     async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
         response = await client.get("/v1/kpi", params={"from": "2023-04-01", "to": "2023-04-30"})
@@ -144,25 +126,12 @@ async def test_opencps_and_csharp_records_are_accepted_as_sent(
     rng = random.Random()
     codes = {name: f"3.{rng.randrange(10**6):06d}" for name in ("opencps", "csharp", "kafka")}
     run = uuid.uuid4().hex[:8].upper()
-    await publish(
+    await teach_gateway(
         kafka_bootstrap,
-        [
-            ProcedureRegistered(
-                producer="catalog-service",
-                payload=Procedure(
-                    ma_tthc=code,
-                    ten_tthc=f"Thủ tục thử nghiệm {name}",
-                    agency_code="SXD",
-                    at_center=True,
-                    thoi_han_giai_quyet=10,
-                    effective_from=date(2023, 4, 1),
-                    catalog_version=1_000_000,
-                ),
-            )
-            for name, code in codes.items()
-        ],
+        database_url,
+        gateway,
+        [procedure(code, "SXD", working_days=10) for code in codes.values()],
     )
-    await wait_for_procedures(gateway, database_url, list(codes.values()))
 
     async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
         issued = await client.post(

@@ -33,6 +33,7 @@ from pasc_contracts.dvcqg import (
     DVCQG_REQUEST,
     CapNhatTienDoHoSoMC,
     DongBoHoSoMC,
+    Text,
     format_dvcqg_date,
 )
 from pasc_contracts.events.camera import CameraStatus, CameraStatusChanged
@@ -69,21 +70,26 @@ class ConnectorRequest(BaseModel):
     secret: str | None = None
 
 
+PLAN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
 class ProgressBody(BaseModel):
-    plan_id: str
-    task_no: int
-    percent: int
-    status: str | None = None
-    note: str | None = None
-    result_ref: str | None = None
-    reporter: str | None = None
-    reason: str | None = None  # required by task-service to lower progress or report a blocker
+    """Bounded here, at the edge: a plan has a few dozen tasks, never task 10^30."""
+
+    plan_id: str = Field(pattern=PLAN_ID)
+    task_no: int = Field(ge=1, le=999)
+    percent: int = Field(ge=0, le=100)
+    status: str | None = Field(default=None, max_length=32)
+    note: Text | None = Field(default=None, max_length=2000)
+    result_ref: Text | None = Field(default=None, max_length=500)
+    reporter: Text | None = Field(default=None, max_length=200)
+    reason: Text | None = Field(default=None, max_length=2000)  # task-service needs it to go back
 
 
 class MonthlyReportBody(BaseModel):
-    plan_id: str
-    month: str
-    summary: str
+    plan_id: str = Field(pattern=PLAN_ID)
+    month: str = Field(pattern=r"^(19|2\d)\d\d-(0[1-9]|1[0-2])$")
+    summary: Text = Field(max_length=20000)
 
 
 def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI:

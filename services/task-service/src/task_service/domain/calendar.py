@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
-from functools import lru_cache
-
-import holidays
+from datetime import date, datetime
 
 from pasc_contracts import VN_TZ
+from pasc_runtime.working_days import add_working_days, is_working_day
 
-
-@lru_cache(maxsize=64)
-def _vn_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=year)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _vn_holidays(day.year)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The day `days` working days after `start` (weekends and Vietnam's public holidays skipped)."""
-    day, left = start, days
-    while left > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    return day
+__all__ = ["add_working_days", "is_working_day"]  # the plan counts the runtime's working days
 
 
 def end_of_month(year: int, month: int) -> date:
