@@ -214,6 +214,12 @@ def hits(values: set[str], texts: list[str], tag: str) -> list[tuple[str, str]]:
     numbers = {v for v in values if v.isdigit()}
     emails = {v.lower() for v in values if "@" in v}
     names = values - numbers - {v for v in values if "@" in v}
+    # One pattern for all names: a text is searched once, not once per name.
+    names_found = (
+        re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        if names
+        else None
+    )
     found = []
     for text in texts:
         for match in re.finditer(r"\d+", text):
@@ -222,8 +228,8 @@ def hits(values: set[str], texts: list[str], tag: str) -> list[tuple[str, str]]:
         for match in re.finditer(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
             if match.group().lower() in emails:
                 found.append((match.group(), text[max(0, match.start() - 80) : match.end() + 80]))
-        if tag in text:
-            found += [(name, text[:200]) for name in names if name in text]
+        if names_found and tag in text:
+            found += [(m.group(), text[:200]) for m in names_found.finditer(text)]
     return found
 
 
