@@ -224,7 +224,8 @@ class DongBoHoSoMC(Contract):
 
     service: Literal["DongBoHoSoMC"]
     isUpdating: UpdatingFlag = False
-    data: list[dict[str, Any]] = Field(max_length=1000)
+    # Items stay raw: a record that is not even an object is refused on its own.
+    data: list[Any] = Field(max_length=1000)
     session: CodeText | None = None
     madonvi: CodeText | None = None
 
@@ -245,7 +246,8 @@ class TienDoHoSoMC(Contract):
 
 class CapNhatTienDoHoSoMC(Contract):
     service: Literal["CapNhatTienDoHoSoMC"]
-    data: list[dict[str, Any]] = Field(max_length=1000)
+    # Items stay raw: a record that is not even an object is refused on its own.
+    data: list[Any] = Field(max_length=1000)
     session: CodeText | None = None
     madonvi: CodeText | None = None
 

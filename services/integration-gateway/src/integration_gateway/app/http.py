@@ -333,7 +333,11 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             )
         if opened is None:
             raise await refuse(
-                request, 401, "sai tên đăng nhập hoặc mật khẩu", "anonymous", username=username[:64]
+                request,
+                401,
+                "sai tên đăng nhập hoặc mật khẩu",
+                "anonymous",
+                username=username if identity.USERNAME.match(username) else None,
             )
         token, expires_at = opened
         metrics.requests.labels(_endpoint(request), "200").inc()

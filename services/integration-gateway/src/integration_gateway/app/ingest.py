@@ -125,6 +125,8 @@ def _ma_ho_so(raw: Any) -> str | None:
 
 
 def _parse(raw: Any, model: type[Any]) -> Any:
+    if not isinstance(raw, dict):
+        return RecordResult(None, False, "bản ghi phải là một đối tượng JSON", "invalid_record")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

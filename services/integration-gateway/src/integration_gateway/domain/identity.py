@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
 from pasc_contracts.dvcqg import ingress_signature
 
 KEY_PREFIX = "pasc"
+_KEY_ID = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ def issue_key() -> IssuedKey:
 
 def key_id_of(key: str) -> str | None:
     parts = key.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1]:
+    # Issued ids are 12 hex digits; anything else is no key id (and is never audited verbatim).
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not _KEY_ID.fullmatch(parts[1]):
         return None
     return parts[1]
 
