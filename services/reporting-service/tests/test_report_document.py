@@ -384,6 +384,28 @@ def test_bad_document_parameters_are_a_422_naming_the_field(url: str, field: str
     assert response.json()["detail"][0]["loc"][-1] == field
 
 
+def test_a_month_without_any_activity_still_makes_a_document() -> None:
+    empty = MonthFacts(
+        period=MAY,
+        until=UNTIL,
+        city=Figures(),
+        city_previous=Figures(),
+        backlog=0,
+        backlog_overdue=0,
+        agencies=[AgencyFigures(a.code, a.name, Figures(), Figures()) for a in AGENCIES],
+        late_by_procedure=[],
+        coverage=[],
+        tasks=[],
+        submissions=[],
+        names={},
+    )
+    document = build_report(empty, Signing())
+    lines = [p.text for p in Document(io.BytesIO(render_docx(document))).paragraphs]
+    assert all(section in lines for section in SECTIONS)
+    assert "- Không có hạn chế nào thể hiện trên số liệu của kỳ báo cáo." in lines
+    assert load_workbook(io.BytesIO(render_xlsx(document))).sheetnames[0] == "Thông tin"
+
+
 def write_sample(directory: Path) -> None:
     document = build_report(may_2023(), SIGNING)
     (directory / "bao-cao-thang-05-2023.sample.docx").write_bytes(render_docx(document))

@@ -731,10 +731,12 @@ def _assessment(
         " tiếp nhận tại Trung tâm."
     )
     online_change = change(c.online_rate, p.online_rate)
-    s.bullet(
+    online_line = (
         f"Tỷ lệ hồ sơ trực tuyến {pct(c.online_rate)}"
-        f" ({_signed_change(online_change, points=True)} so với tháng trước)."
+        f" ({_signed_change(online_change, points=True)} so với tháng trước: {pct(p.online_rate)})."
     )
+    if online_change is None or online_change >= 0:
+        s.bullet(online_line)
     done = sum(t.done for t in tasks)
     s.bullet(f"Hoàn thành {n(done)}/{n(len(tasks))} lượt nhiệm vụ của Kế hoạch.")
 
@@ -758,6 +760,9 @@ def _assessment(
             + ", ".join(f"{a.name} ({n(a.backlog_overdue)})" for a in worst)
             + "."
         )
+    if online_change is not None and online_change < 0:
+        limits += 1
+        s.bullet(online_line)
     undigitized = c.received - c.digitized
     if undigitized > 0:
         limits += 1
