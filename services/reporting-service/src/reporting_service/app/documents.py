@@ -125,6 +125,21 @@ async def month_facts(conn: Connection, period: Period, now: datetime) -> MonthF
 # -- DOCX -----------------------------------------------------------------------------------
 
 
+# WordprocessingML fixes the order of a properties element's children (Word refuses a file
+# that breaks it): each element added by hand goes before the ones the schema puts after it.
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+_AFTER_TBLCELLMAR = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", *_AFTER_TBLCELLMAR)
+_AFTER_TBLHEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+_AFTER_CANTSPLIT = ("w:trHeight", "w:tblHeader", *_AFTER_TBLHEADER)
+
+
 def _font(run: Any, size: float, *, bold: bool = False, italic: bool = False) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
@@ -172,7 +187,7 @@ def _rule(container: Any, width_cm: float, cell_width_cm: float, after: float = 
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         top.set(qn(key), value)
     borders.append(top)
-    p._p.get_or_add_pPr().append(borders)
+    p._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _no_borders(table: Any) -> None:
@@ -182,7 +197,7 @@ def _no_borders(table: Any) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    props.append(borders)
+    props.insert_element_before(borders, *_AFTER_TBLBORDERS)
 
 
 def _cell_margins(table: Any, cm: float) -> None:
@@ -192,7 +207,7 @@ def _cell_margins(table: Any, cm: float) -> None:
         element.set(qn("w:w"), str(int(cm * 567)))  # twips
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    table._tbl.tblPr.append(margins)
+    table._tbl.tblPr.insert_element_before(margins, *_AFTER_TBLCELLMAR)
 
 
 def _width(cell: _Cell, cm: float) -> None:
@@ -252,7 +267,7 @@ def _docx_table(doc: Any, table: Table, text_width_cm: float) -> None:
     _cell_margins(grid, 0.1)
     repeat = OxmlElement("w:tblHeader")  # the header row again on each page the table spans
     repeat.set(qn("w:val"), "true")
-    grid.rows[0]._tr.get_or_add_trPr().append(repeat)
+    grid.rows[0]._tr.get_or_add_trPr().insert_element_before(repeat, *_AFTER_TBLHEADER)
     for j, column in enumerate(table.columns):
         cell = grid.cell(0, j)
         _para(
@@ -364,7 +379,7 @@ def render_docx(document: ReportDocument) -> bytes:
     _no_borders(sign)
     _columns(sign, [8.0, text_width - 8.0])
     whole = OxmlElement("w:cantSplit")
-    sign.rows[0]._tr.get_or_add_trPr().append(whole)
+    sign.rows[0]._tr.get_or_add_trPr().insert_element_before(whole, *_AFTER_CANTSPLIT)
     left, right = sign.cell(0, 0), sign.cell(0, 1)
     _para(
         None,
