@@ -370,6 +370,9 @@ def client() -> TestClient:
     [
         ("/v1/reports/monthly/2023-13.docx", "month"),
         ("/v1/reports/monthly/2099-01.docx", "month"),
+        ("/v1/reports/monthly/1378-05.docx", "month"),
+        ("/v1/reports/monthly/1378-05.html", "month"),
+        ("/v1/reports/monthly/1378-05/agencies.csv", "month"),
         ("/v1/reports/monthly/2023-05.docx?so=abc", "so"),
         ("/v1/reports/monthly/2023-05.docx?ngay=2023-02-30", "ngay"),
         ("/v1/reports/monthly/2023-05.docx?ngay=2023-05-02", "ngay"),

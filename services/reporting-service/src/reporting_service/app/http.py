@@ -25,7 +25,8 @@ from reporting_service.domain.report_document import (
     check_signing,
 )
 
-Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+# From 1900, as domain.periods.MONTH: an earlier month passed this pattern and failed later (500).
+Month = Annotated[str, Path(pattern=r"^(?:19|2\d)\d\d-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
 def invalid(field: str, message: str) -> HTTPException:
