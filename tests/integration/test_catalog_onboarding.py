@@ -207,6 +207,38 @@ async def test_search_history_and_coverage_as_of_a_date(catalog: RunningService)
         }
 
 
+async def test_the_catalog_as_of_a_date_cites_the_exclusion_ground_in_force_then(
+    catalog: RunningService,
+) -> None:
+    # 1.000301 was excluded (point a) by a 2023 decision, under Decree 61/2018. Decree
+    # 118/2025/NĐ-CP replaced it on 01/07/2025: the catalog as of a day cites the one in force.
+    def cited(procedure: dict[str, Any]) -> tuple[str, str | None, str | None, str | None]:
+        basis = procedure["exclusion"]
+        return basis["document"], basis["article"], basis["clause"], basis["point"]
+
+    async with httpx.AsyncClient(base_url=catalog.url) as client:
+        for day, expected in (
+            ("2024-06-01", ("61/2018/NĐ-CP", "14", "5", "a")),
+            ("2025-06-30", ("61/2018/NĐ-CP", "14", "5", "a")),
+            ("2025-08-01", ("118/2025/NĐ-CP", "14", None, None)),
+        ):
+            one = (await client.get("/v1/procedures/1.000301", params={"as_of": day})).json()
+            assert cited(one["in_force"]) == expected, day
+            listed = (
+                await client.get("/v1/procedures", params={"ma_tthc": "1.000301", "as_of": day})
+            ).json()
+            assert cited(listed["items"][0]) == expected, day
+            exported = (
+                await client.get("/v1/export", params={"format": "json", "as_of": day})
+            ).json()
+            excluded = [p for p in exported if p["exclusion"] is not None]
+            assert excluded and all(cited(p)[0] == expected[0] for p in excluded), day
+        later = (await client.get("/v1/procedures/1.000301", params={"as_of": "2025-08-01"})).json()
+        assert "118/2025/NĐ-CP" in later["in_force"]["exclusion"]["reason"]
+        # What the 2023 decision cited stays in the history.
+        assert cited(later["history"][0]["procedure"]) == ("61/2018/NĐ-CP", "14", "5", "a")
+
+
 async def test_bad_rows_are_reported_by_line_and_good_rows_applied(
     catalog: RunningService,
 ) -> None:

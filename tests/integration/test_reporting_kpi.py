@@ -28,6 +28,8 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from pasc_contracts import Event
 from pasc_contracts.events import catalog, dossier, plan
@@ -43,8 +45,9 @@ VN_TZ = timezone(timedelta(hours=7))
 
 RUN = uuid.uuid4().hex[:8]
 _rng = random.Random()
-# Years of their own (the dashboard test takes 1450-1899): ~4,000 months, so no run meets another.
-YEAR, MONTH = _rng.randint(1000, 1449), _rng.randint(2, 10)
+# Years of their own (the dashboard test takes 1450-1899; reporting refuses months before 1900,
+# and the monthly document months that have not started): ~1,000 months, so runs rarely meet.
+YEAR, MONTH = _rng.randint(1900, 2019), _rng.randint(2, 10)
 P1, P2, P3 = (f"2.{_rng.randint(0, 999_999):06d}" for _ in range(3))
 PLAN_ID = f"test-plan-{RUN}"
 FAR_FUTURE = datetime(2099, 1, 1, 17, tzinfo=VN_TZ)
@@ -433,3 +436,54 @@ async def test_cioc_snapshots_and_prometheus_metrics(
             await asyncio.sleep(0.5)
     lag = [line for line in metrics.splitlines() if line.startswith("pasc_consumer_lag{")]
     assert all(float(line.rsplit(" ", 1)[1]) >= 0 for line in lag)
+
+
+async def test_the_monthly_report_as_a_signed_docx_and_an_xlsx(reporting: RunningService) -> None:
+    await wait_for_figures(reporting)
+    month = f"{YEAR}-{MONTH:02d}"
+    signed_on = MONTH_END + timedelta(days=5)
+    params = {"so": "47", "ngay": signed_on.isoformat(), "nguoi_ky": "Trần Thị Bình",
+              "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "tham_quyen": "KT. CHÁNH VĂN PHÒNG"}  # fmt: skip
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+        docx = await client.get(f"/v1/reports/monthly/{month}.docx", params=params)
+        xlsx = await client.get(f"/v1/reports/monthly/{month}.xlsx", params={"so": "47"})
+        refused = await client.get(
+            f"/v1/reports/monthly/{month}.docx", params={"ngay": MONTH_START.isoformat()}
+        )
+    assert docx.status_code == 200, docx.text
+    assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    lines = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    document = Document(io.BytesIO(docx.content))
+    cells = [
+        p.text for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs
+    ]
+    text = lines + cells
+    assert "Số: 47/BC-VPUBND" in text
+    month_text = f"{signed_on.month:02d}" if signed_on.month < 3 else str(signed_on.month)
+    assert f"Cần Thơ, ngày {signed_on.day:02d} tháng {month_text} năm {signed_on.year}" in text
+    assert "KT. CHÁNH VĂN PHÒNG" in text and "Trần Thị Bình" in text
+    for heading in ("I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ THEO NHIỆM VỤ VÀ CƠ QUAN",
+                    "III. TIẾN ĐỘ CÁC MỤC TIÊU CỦA KẾ HOẠCH", "IV. ĐÁNH GIÁ CHUNG",
+                    "V. NHIỆM VỤ THÁNG TỚI"):  # fmt: skip
+        assert heading in lines
+    # The scripted month: 10 received, 5 processed (2 on time, 3 late).
+    assert any("tiếp nhận 10 hồ sơ" in line for line in lines)
+    assert any(
+        "Đã giải quyết 5 hồ sơ: đúng hạn 2 hồ sơ (40,0%), quá hạn 3" in line for line in lines
+    )
+    agencies = next(
+        t for t in document.tables if t.cell(0, 1).text == "Cơ quan" and len(t.columns) == 11
+    )
+    sxd = next(r for r in agencies.rows if r.cells[1].text == "Sở Xây dựng")
+    received, processed, on_time, late = (sxd.cells[i].text for i in (2, 4, 5, 6))
+    assert (received, processed, on_time, late) == ("6", "4", "2", "2")
+
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["Theo cơ quan"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["Sở Xây dựng"][2] == 6 and rows["Sở Xây dựng"][7] == 0.5
+    assert rows["Toàn thành phố"][2] == 10
+    assert sheet.cell(4, 8).number_format == "0.0%"
+
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "ngay"]

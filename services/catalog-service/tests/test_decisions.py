@@ -14,6 +14,7 @@ from catalog_service.domain.decisions import (
     check_terms,
     plan_decision,
 )
+from catalog_service.domain.legal import with_ground_in_force
 from catalog_service.domain.procedures import ProcedureVersion
 from catalog_service.domain.rows import ParsedRow, RawRow, RowError, parse_row
 
@@ -241,3 +242,21 @@ def test_decision_terms_are_checked() -> None:
     problems = " ".join(check_terms(bad))
     for name in ("decision_no", "signer", "recorded_by", "effective_from"):
         assert name in problems
+
+
+def test_the_catalog_as_of_a_date_shows_the_ground_in_force_that_day(
+    agencies: Any, grounds: Any, make_row: Any
+) -> None:
+    ctx = {"agencies": agencies, "grounds": grounds}
+    excluded = make_row(tiep_nhan_tai_trung_tam=0, ly_do_khong_tiep_nhan="b")
+    version = decide(ctx, {}, TERMS, excluded).changes[0].new
+    assert version.basis is not None and version.basis.document == "61/2018/NĐ-CP"
+    in_2024 = with_ground_in_force(version, grounds, date(2024, 6, 1)).basis
+    assert in_2024 is not None
+    assert (in_2024.document, in_2024.clause, in_2024.point) == ("61/2018/NĐ-CP", "5", "b")
+    in_aug_2025 = with_ground_in_force(version, grounds, date(2025, 8, 1)).basis
+    assert in_aug_2025 is not None
+    assert (in_aug_2025.document, in_aug_2025.reason) == ("118/2025/NĐ-CP", "118 b")
+    assert version.basis.document == "61/2018/NĐ-CP"  # the decision's own record is untouched
+    at_center = decide(ctx, {}, TERMS, make_row()).changes[0].new
+    assert with_ground_in_force(at_center, grounds, date(2025, 8, 1)) == at_center

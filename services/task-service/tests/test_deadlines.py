@@ -135,6 +135,25 @@ def test_conditional_task_11_is_due_per_department_once_fully_onboarded(plan: Pl
     assert due(plan, anchors, 11, "SYT") is None  # each department on its own
 
 
+def test_task_11_is_never_due_before_the_launch(plan: PlanDocument) -> None:
+    # The catalog decisions of April 2023 brought 16 departments to 100% before the Center
+    # opened on 28/04/2023: nothing is received there, so nothing is due, before that day.
+    decided = {code: date(2023, 4, 15) for code in plan.members("CQTTHC")}
+    launched = Anchors(launch_date=date(2023, 4, 28), onboarded=decided)
+    for code in plan.members("CQTTHC"):
+        assert due(plan, launched, 11, code) == date(2023, 4, 28)
+    reason = plan.due_dates(launched)[(11, "SXD")].reason
+    assert "15/04/2023" in reason and "ra mắt 28/04/2023" in reason
+    # The launch moved: the deadline moves with it.
+    moved = Anchors(launch_date=date(2023, 5, 19), onboarded=decided)
+    assert due(plan, moved, 11, "SXD") == date(2023, 5, 19)
+    # No launch date yet: the launch task's own estimate (before 30/4) is the earliest day.
+    assert due(plan, Anchors(onboarded=decided), 11, "SXD") == date(2023, 4, 29)
+    # A department brought to 100% after the launch is due that day.
+    later = Anchors(launch_date=date(2023, 4, 28), onboarded={"SXD": date(2023, 6, 1)})
+    assert due(plan, later, 11, "SXD") == date(2023, 6, 1)
+
+
 def test_ongoing_tasks_have_no_end_date(plan: PlanDocument) -> None:
     anchors = Anchors(issue_date=date(2023, 3, 10), launch_date=date(2023, 4, 28))
     for task_no, agency in ((6, "SXD"), (7, "VPUBND"), (12, "STTTT"), (21, "VPUBND")):

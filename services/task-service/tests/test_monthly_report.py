@@ -102,7 +102,7 @@ def test_each_assignment_stands_as_at_the_end_of_the_month(may_8) -> None:
     assert (late.standing, late.days_late, late.state.percent) == (Standing.LATE, 32, 60)
     assert row(may_8, 3, "VPUBND").standing is Standing.DONE_LATE  # due 27/4, done 29/4
     assert row(may_8, 14, "VPUBND").standing is Standing.LATE  # its May report is not April's
-    assert row(may_8, 11, "SXD").standing is Standing.LATE  # due once fully onboarded (10/4)
+    assert row(may_8, 11, "SXD").standing is Standing.LATE  # 100% on 10/4, due at the launch (28/4)
     assert row(may_8, 11, "SYT").standing is Standing.WAITING
     assert row(may_8, 6, "SXD").standing is Standing.ONGOING  # SXD sent April's report
     assert row(may_8, 6, "SYT").standing is Standing.ONGOING  # sent late, but sent

@@ -18,7 +18,7 @@ from catalog_service.app.commands import Approval, Catalog, CatalogError, NotFou
 from catalog_service.domain.agencies import AGENCY_CODE, Agency
 from catalog_service.domain.coverage import Coverage, city_wide, coverage_by_agency
 from catalog_service.domain.decisions import DecisionTerms
-from catalog_service.domain.legal import ExclusionGround
+from catalog_service.domain.legal import ExclusionGround, with_ground_in_force
 from catalog_service.domain.procedures import Placement, ProcedureVersion
 from catalog_service.domain.rows import FileError, RawRow, decode, read_csv, to_row, write_csv
 from pasc_contracts import now_vn
@@ -197,11 +197,16 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
             placement=placement,
             muc_do_dvc=muc_do_dvc,
         )
-        total, found = await store.search(pool(), filters, q, as_of or today(), limit, offset)
+        day = as_of or today()
+        total, found = await store.search(pool(), filters, q, day, limit, offset)
+        grounds = await store.grounds(pool())
         return {
-            "as_of": (as_of or today()).isoformat(),
+            "as_of": day.isoformat(),
             "total": total,
-            "items": [procedure_json(f.version, f.agency_name) for f in found],
+            "items": [
+                procedure_json(with_ground_in_force(f.version, grounds, day), f.agency_name)
+                for f in found
+            ],
         }
 
     @api.get("/v1/procedures/{ma_tthc}")
@@ -242,11 +247,15 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
                 }
             )
             previous = e.version
+        # History shows the basis each decision cited; the version in force (and the latest,
+        # from when it takes effect) shows the ground in force on the day asked.
+        grounds = await store.grounds(pool())
+        latest = entries[-1].version
         return {
             "ma_tthc": ma_tthc,
             "as_of": day.isoformat(),
-            "in_force": named(current) if current else None,
-            "latest": named(entries[-1].version),
+            "in_force": named(with_ground_in_force(current, grounds, day)) if current else None,
+            "latest": named(with_ground_in_force(latest, grounds, max(day, latest.valid_from))),
             "history": history,
         }
 
@@ -330,7 +339,10 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         """The catalog in force, in the import's CSV columns (re-importable) or as JSON."""
         day = as_of or today()
         agencies = await store.agencies(pool())
-        versions = await store.catalog_as_of(pool(), day)
+        grounds = await store.grounds(pool())
+        versions = [
+            with_ground_in_force(v, grounds, day) for v in await store.catalog_as_of(pool(), day)
+        ]
 
         def name(code: str) -> str:
             return agencies[code].name if code in agencies else ""

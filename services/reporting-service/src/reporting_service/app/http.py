@@ -12,14 +12,21 @@ from fastapi.responses import HTMLResponse, Response
 
 from pasc_contracts import now_vn
 from reporting_service.adapters import kpi_queries, read_model_store
-from reporting_service.app import reports
+from reporting_service.app import documents, reports
 from reporting_service.app.dashboard import make_dashboard
 from reporting_service.app.kpi import coverage, kpi_report, plan_progress
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.domain.agencies import AGENCY_NAMES
 from reporting_service.domain.periods import Period, PeriodError, checked, month_to_date, today_vn
+from reporting_service.domain.report_document import (
+    ReportDocument,
+    Signing,
+    SigningError,
+    check_signing,
+)
 
-Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+# From 1900, as domain.periods.MONTH: an earlier month passed this pattern and failed later (500).
+Month = Annotated[str, Path(pattern=r"^(?:19|2\d)\d\d-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
 def invalid(field: str, message: str) -> HTTPException:
@@ -124,6 +131,62 @@ def make_api(
             reports.render_csv(report, table),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="bao-cao-{month}-{table}.csv"'},
+        )
+
+    async def signed_document(
+        month: str,
+        so: str | None,
+        ngay: date | None,
+        nguoi_ky: str | None,
+        chuc_vu: str,
+        tham_quyen: str | None,
+    ) -> ReportDocument:
+        now = now_vn()
+        try:
+            period = documents.reportable(month, now)
+            signing = check_signing(
+                Signing(so, ngay, nguoi_ky, chuc_vu, tham_quyen), period, today_vn(now)
+            )
+        except PeriodError as exc:
+            raise HTTPException(
+                422, [{"loc": ["path", exc.field], "msg": str(exc), "type": "value_error"}]
+            ) from exc
+        except SigningError as exc:
+            raise invalid(exc.field, str(exc)) from exc
+        async with pool().acquire() as conn:
+            return await documents.monthly_document(conn, month, signing, now)
+
+    @api.get("/v1/reports/monthly/{month}.docx")
+    async def monthly_docx(
+        month: Month,
+        so: Annotated[str | None, Query(max_length=5, description="Số văn bản, e.g. 125")] = None,
+        ngay: Annotated[date | None, Query(description="Ngày ký, YYYY-MM-DD")] = None,
+        nguoi_ky: Annotated[str | None, Query(max_length=60, description="Người ký")] = None,
+        chuc_vu: Annotated[str, Query(max_length=80)] = "CHÁNH VĂN PHÒNG",
+        tham_quyen: Annotated[
+            str | None, Query(max_length=80, description="e.g. KT. CHÁNH VĂN PHÒNG")
+        ] = None,
+    ) -> Response:
+        """The monthly report as a Word document laid out as Decree 30/2020/NĐ-CP says."""
+        document = await signed_document(month, so, ngay, nguoi_ky, chuc_vu, tham_quyen)
+        return Response(
+            documents.render_docx(document),
+            media_type=documents.DOCX_TYPE,
+            headers={"content-disposition": f'attachment; filename="bao-cao-thang-{month}.docx"'},
+        )
+
+    @api.get("/v1/reports/monthly/{month}.xlsx")
+    async def monthly_xlsx(
+        month: Month,
+        so: Annotated[str | None, Query(max_length=5)] = None,
+        ngay: Annotated[date | None, Query()] = None,
+    ) -> Response:
+        """The monthly report's tables as an Excel workbook (numbers, dd/mm/yyyy dates)."""
+        document = await signed_document(month, so, ngay, None, "CHÁNH VĂN PHÒNG", None)
+        return Response(
+            documents.render_xlsx(document),
+            media_type=documents.XLSX_TYPE,
+            headers={"content-disposition": f'attachment; filename="bao-cao-thang-{month}.xlsx"'},
         )
 
     @api.get("/v1/dossiers/{ma_ho_so}")

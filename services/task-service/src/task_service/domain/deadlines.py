@@ -199,11 +199,38 @@ def compute_due(
         other = follow(task_no)
         return Due(other.on, f"đồng thời với nhiệm vụ {task_no}: {other.reason}")
     if kind is DeadlineKind.CONDITIONAL:
-        reached = (anchors.onboarded or {}).get(agency)
-        if reached is None:
-            return Due(None, "chờ tiếp nhận 100% thủ tục hành chính tại Trung tâm")
-        on = reached + timedelta(days=spec.after_days)
+        return _once_received_at_center(spec, anchors, agency, launch_day())
+    return Due(None, "thường xuyên: báo cáo kết quả hằng tháng")
+
+
+def _once_received_at_center(spec: DeadlineSpec, anchors: Anchors, agency: str, launch: Due) -> Due:
+    """Task 11: "Sau khi tổ chức tiếp nhận 100% thủ tục hành chính tại Trung tâm".
+
+    A catalog decision may bring a department's procedures to 100% before the Center exists
+    (the decisions of April 2023 took effect before the launch on 28/04/2023), but nothing is
+    received "tại Trung tâm" before the Center opens: the condition is met on the later of the
+    day the department's last procedure moves to the Center and the launch day (the day set, or
+    the launch task's own estimate while none is). The plan names no period after that
+    ("Sau khi ..." with no number of days, and the expected result is "thông báo địa điểm tiếp
+    nhận, trả kết quả tại Trung tâm", a notice due when receiving there starts), so the due
+    date is that day plus `after_days`, which is 0 unless a plan states a period.
+    """
+    reached = (anchors.onboarded or {}).get(agency)
+    if reached is None:
+        return Due(None, "chờ tiếp nhận 100% thủ tục hành chính tại Trung tâm")
+    if launch.on is None:
+        return Due(
+            None,
+            f"đã đủ 100% thủ tục hành chính từ {vn_day_text(reached)}; chờ ngày Trung tâm ra mắt",
+        )
+    received = max(reached, launch.on)
+    on = received + timedelta(days=spec.after_days)
+    if received == reached:
         return Due(
             on, f"đã tiếp nhận 100% thủ tục hành chính tại Trung tâm từ {vn_day_text(reached)}"
         )
-    return Due(None, "thường xuyên: báo cáo kết quả hằng tháng")
+    return Due(
+        on,
+        f"đủ 100% thủ tục hành chính từ {vn_day_text(reached)}; tiếp nhận tại Trung tâm"
+        f" từ ngày Trung tâm ra mắt {launch.reason}",
+    )
