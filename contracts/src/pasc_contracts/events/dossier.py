@@ -111,13 +111,18 @@ class DocumentDigitizedChange(DossierChange):
 
 
 class ProcessingStep(Contract):
-    """One step of CapNhatTienDoHoSoMC, without the official's name."""
+    """One step of CapNhatTienDoHoSoMC: its dates and status code. Free text and the people named
+    in it never leave the gateway (its personal data policy)."""
 
     ma_ho_so: MaHoSo = Field(min_length=1, max_length=64)
     agency_code: str = Field(min_length=1)
-    phong_ban_xu_ly: str | None = None
-    noi_dung_xu_ly: str | None = None
-    trang_thai: str | None = None
+    phong_ban_xu_ly: str | None = Field(
+        default=None, description="Always empty since the free-text policy; kept for readers."
+    )
+    noi_dung_xu_ly: str | None = Field(
+        default=None, description="Always empty since the free-text policy; kept for readers."
+    )
+    trang_thai: str | None = Field(default=None, description="The sender's status code (digits).")
     thoi_diem_xu_ly: AwareDatetime
     ngay_bat_dau: AwareDatetime | None = None
     ngay_ket_thuc_theo_quy_dinh: AwareDatetime | None = None
