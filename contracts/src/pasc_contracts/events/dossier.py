@@ -281,8 +281,6 @@ class DossierProcessingStepRecorded(Event):
     EXAMPLE_PAYLOAD = {
         "ma_ho_so": "000.00.17.H13-230403-0001",
         "agency_code": "SXD",
-        "phong_ban_xu_ly": "Phòng Quản lý xây dựng",
-        "noi_dung_xu_ly": "Thẩm định hồ sơ",
         "trang_thai": "4",
         "thoi_diem_xu_ly": "2023-04-05T14:00:00+07:00",
     }
