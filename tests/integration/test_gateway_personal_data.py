@@ -236,9 +236,11 @@ def hits(values: set[str], texts: list[str], tag: str) -> list[tuple[str, str]]:
         for match in re.finditer(r"\d+", text):
             if match.group() in numbers:
                 found.append((match.group(), text[max(0, match.start() - 80) : match.end() + 80]))
-        for match in re.finditer(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
-            if match.group().lower() in emails:
-                found.append((match.group(), text[max(0, match.start() - 80) : match.end() + 80]))
+        # Split on what no address holds, then look up the pieces with an @: linear in the
+        # text (a regex scanning for addresses backtracks quadratically on long JSON).
+        for piece in re.split(r"[^\w.+@-]+", text) if "@" in text else ():
+            if "@" in piece and piece.lower() in emails:
+                found.append((piece, text[:200]))
         if names_found and tag in text:
             found += [(m.group(), text[:200]) for m in names_found.finditer(text)]
     return found
