@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,6 +13,15 @@ from pasc_contracts.events.deadletter import FailureKind
 from pasc_contracts.topics import Topic, event_class
 
 MAX_MESSAGE_BYTES = 1_000_000
+# No event nests deeper than a dozen levels. Python's json and the code walking a decoded body
+# (validators, redaction) recurse once per level: a message of a few thousand "[" would raise
+# RecursionError in any of them, so depth is checked on the bytes before anything parses them.
+MAX_NESTING_DEPTH = 64
+
+# A JSON string (escapes included), or an unterminated one up to the end: scanning never
+# backtracks past one string, so hostile bytes cost linear time.
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class DecodeError(Exception):
@@ -26,13 +36,43 @@ def encode(event: Event) -> bytes:
     return event.model_dump_json(by_alias=True).encode()
 
 
-def decode(raw: bytes, topic: Topic) -> Event:
+def nested_deeper_than(raw: bytes, limit: int) -> bool:
+    """Whether the arrays and objects of a JSON text nest deeper than `limit`, counted on its
+    bytes with strings skipped. Meant for UTF-8, where no byte of a multi-byte character is a
+    bracket or a quote; brackets need not balance (the parser refuses that afterwards)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False  # not enough brackets to nest that deep, whatever their order
+    depth = 0
+    for byte in _STRING.sub(b"", raw).translate(None, _NOT_BRACKET):
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def parse_json(raw: bytes, max_depth: int = MAX_NESTING_DEPTH) -> Any:
+    """Bytes to JSON values with the size and depth limits applied before parsing; a
+    DecodeError (never RecursionError or a bare ValueError) for anything else."""
     if len(raw) > MAX_MESSAGE_BYTES:
         raise DecodeError(FailureKind.TOO_LARGE, f"{len(raw)} bytes > {MAX_MESSAGE_BYTES}")
     try:
-        data: Any = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = raw.decode("utf-8")  # strict UTF-8: json.loads(bytes) would also guess UTF-16/32
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            FailureKind.NOT_JSON, f"not UTF-8: {exc.reason} at byte {exc.start}"
+        ) from exc
+    if nested_deeper_than(raw, max_depth):
+        raise DecodeError(FailureKind.TOO_LARGE, f"JSON nested deeper than {max_depth} levels")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
         raise DecodeError(FailureKind.NOT_JSON, str(exc)) from exc
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4,300 digits
+        raise DecodeError(FailureKind.NOT_JSON, f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+
+
+def decode(raw: bytes, topic: Topic) -> Event:
+    data = parse_json(raw)
     if not isinstance(data, dict):
         raise DecodeError(FailureKind.CONTRACT_VIOLATION, "an event is a JSON object")
     event_type, version = data.get("event_type"), data.get("schema_version")
