@@ -7,6 +7,12 @@ that keeps failing is retried a bounded number of times, then split so the one b
 to the dead-letter topic and the others are applied. When the database is unreachable nothing
 is dead-lettered: the batch is handed back to Kafka and read again later.
 
+Total: whatever a message holds, its partition keeps flowing. Any exception from decoding
+(the contract codec or a service's own decoder, e.g. a signature check), from a handler or
+from the dead-letter redaction makes that message a dead letter with its kind; only a
+dependency that cannot be reached (`pasc_runtime.db.unavailable`, or the broker refusing the
+dead letter itself) hands the batch back.
+
 Tracing: the batch is one span, linked to every message's producer span (OpenTelemetry's shape
 for batches); events staged by the handler join that span's trace. When all the messages come
 from one trace (one request's events, the usual case) that span is a child in that trace. Each
@@ -23,7 +29,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias
 from uuid import UUID
 
 import asyncpg
@@ -37,7 +43,7 @@ from opentelemetry.trace import Link, NonRecordingSpan, Span, SpanContext, SpanK
 from pasc_contracts import DecodeError, Event, Topic, decode
 from pasc_contracts.events.deadletter import FailureKind
 from pasc_runtime import inbox
-from pasc_runtime.db import UNAVAILABLE, Connection
+from pasc_runtime.db import Connection, unavailable
 from pasc_runtime.deadletter import DeadLetters, Failure, Redactor
 from pasc_runtime.logs import safe_error
 from pasc_runtime.metrics import PlatformMetrics
@@ -91,7 +97,15 @@ class Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
 
 
 def _headers(record: Record) -> dict[str, str]:
-    return {k: v.decode("latin-1") for k, v in (record.headers or ())}
+    """For the trace context only; a header may have no value (null) on the wire."""
+    return {str(k): (v or b"").decode("latin-1") for k, v in (record.headers or ())}
+
+
+def _producer_span(record: Record) -> SpanContext | None:
+    try:
+        return remote_span(_headers(record))
+    except Exception:  # a malformed traceparent costs the link, never the message
+        return None
 
 
 class Outcomes:
@@ -123,8 +137,12 @@ class EventConsumer:
         decoder: Decoder | None = None,
         redact: Redactor | None = None,
         tracer: Tracer | None = None,
+        unavailable_pause_s: float = 1.0,
     ) -> None:
+        """`unavailable_pause_s`: the pause before a batch is handed back while the database is
+        unreachable (Kafka delivers it again at once; a tight loop against it helps no one)."""
         self.topic = topic
+        self._unavailable_pause = unavailable_pause_s
         self._redact = redact
         self._decode = decoder or self._decode_contract_event
         self.group = group
@@ -164,7 +182,7 @@ class EventConsumer:
     async def process(self, records: list[Record]) -> None:
         started = time.perf_counter()
         started_ns = time.time_ns()
-        producers = [remote_span(_headers(record)) for record in records]
+        producers = [_producer_span(record) for record in records]
         outcomes = Outcomes()
         decoded: dict[tuple[int, int], Identified] = {}
         with self._batch_span(records, producers) as batch_span:
@@ -175,6 +193,17 @@ class EventConsumer:
                     event = await self._decode(record)
                 except DecodeError as exc:
                     failures.append(Failure(record, exc.kind, str(exc)))
+                    continue
+                except Exception as exc:
+                    if unavailable(exc):  # e.g. a decoder reading keys from the database
+                        await self._hand_back(exc)
+                    # A decoder that raises anything else has met a message it was not written
+                    # for (a bug it reveals): that message is dead-lettered, the others go on.
+                    failures.append(
+                        Failure(
+                            record, FailureKind.PROCESSING_FAILED, f"decoding: {safe_error(exc)}"
+                        )
+                    )
                     continue
                 batch.append((record, event))
                 decoded[(record.partition, record.offset)] = event
@@ -257,14 +286,9 @@ class EventConsumer:
         for attempt in range(self._max_retries):
             try:
                 return await self._apply(batch, outcomes)
-            except UNAVAILABLE as exc:
-                self._metrics.redeliveries.labels(self.topic.name).inc()
-                log.warning(
-                    "%s: database unavailable (%s); batch handed back", self.group, safe_error(exc)
-                )
-                await asyncio.sleep(1.0)
-                raise DependencyUnavailable(str(exc)) from exc
             except Exception as exc:
+                if unavailable(exc):
+                    await self._hand_back(exc)
                 error = exc
                 log.warning(
                     "%s: batch failed (attempt %d): %s", self.group, attempt + 1, safe_error(exc)
@@ -272,11 +296,19 @@ class EventConsumer:
                 await asyncio.sleep(self._backoff * 2**attempt)
         if len(batch) == 1:
             record, _ = batch[0]
-            return [Failure(record, FailureKind.PROCESSING_FAILED, repr(error), self._max_retries)]
+            reason = safe_error(error) if error is not None else "failed"
+            return [Failure(record, FailureKind.PROCESSING_FAILED, reason, self._max_retries)]
         failures: list[Failure] = []
         for item in batch:
             failures += await self._apply_with_retries([item], outcomes)
         return failures
+
+    async def _hand_back(self, exc: Exception) -> NoReturn:
+        """The database is unreachable: nothing is dead-lettered, Kafka delivers the batch again."""
+        self._metrics.redeliveries.labels(self.topic.name).inc()
+        log.warning("%s: database unavailable (%s); batch handed back", self.group, safe_error(exc))
+        await asyncio.sleep(self._unavailable_pause)
+        raise DependencyUnavailable(safe_error(exc)) from exc
 
     async def _apply(
         self, batch: list[tuple[Record, Identified]], outcomes: Outcomes

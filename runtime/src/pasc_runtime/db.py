@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
+from asyncpg.exceptions._base import DataError as InvalidQueryInput  # not re-exported
 from asyncpg.pool import PoolConnectionProxy
 from yoyo import get_backend, read_migrations
 
@@ -18,17 +19,28 @@ Connection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
 PLATFORM_MIGRATIONS = Path(__file__).parent / "migrations"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
-# Errors that mean "the database is not reachable right now", not "this message is bad":
-# a consumer redelivers on these instead of dead-lettering.
+# Errors that mean "the database is not reachable right now", not "this message is bad": a
+# consumer hands the batch back to Kafka on these instead of dead-lettering. Kept narrow, since
+# anything listed here is retried for ever: lost or refused connections (PostgreSQL's class 08
+# and the client's own), the server shutting down or cancelling (class 57), out of resources
+# (class 53: disk, memory, connections), a closed connection or pool (asyncpg's InterfaceError),
+# and the network (OSError, which covers ConnectionError and TimeoutError).
 UNAVAILABLE = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
-    ConnectionError,
     OSError,
-    TimeoutError,
 )
+# ...except where asyncpg's InterfaceError is about the message: a value the driver cannot
+# encode for a query (a str where an int goes, a lone surrogate). That is the record's fault.
+_BAD_QUERY_INPUT = (InvalidQueryInput,)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says a dependency is unreachable (hand the batch back), not that the
+    data is bad (dead-letter it)."""
+    return isinstance(exc, UNAVAILABLE) and not isinstance(exc, _BAD_QUERY_INPUT)
 
 
 def _checked(schema: str) -> str:

@@ -20,6 +20,11 @@ MAX_ERROR_CHARS = 2000
 # over the broker's message limit (1 MB) could never be published, and its consumer would
 # retry that batch forever: a bigger original stays where it is, the dead letter says where.
 MAX_KEPT_BYTES = 512 * 1024
+# The key and headers are the sender's too: bounded the same way, so that value, key and
+# headers together (base64 and JSON escaping included) stay well under the 1 MB limit.
+MAX_KEPT_KEY_BYTES = 16 * 1024
+MAX_KEPT_HEADERS = 64
+MAX_HEADER_CHARS = 1024
 
 
 Redactor = Callable[[bytes], bytes]
@@ -33,8 +38,31 @@ class Failure:
     attempts: int = 1
 
 
-def _headers(record: ConsumerRecord) -> dict[str, str]:
-    return {k: v.decode("utf-8", "replace") for k, v in (record.headers or ())}
+def _headers(record: ConsumerRecord) -> tuple[dict[str, str], str]:
+    """The headers a dead letter keeps (a null value as ""), and a note on what it left out."""
+    headers = list(record.headers or ())
+    kept = {
+        str(name)[:MAX_HEADER_CHARS]: (value or b"").decode("utf-8", "replace")[:MAX_HEADER_CHARS]
+        for name, value in headers[:MAX_KEPT_HEADERS]
+    }
+    cut = len(headers) > MAX_KEPT_HEADERS or any(
+        len(str(name)) > MAX_HEADER_CHARS or len(value or b"") > MAX_HEADER_CHARS
+        for name, value in headers
+    )
+    note = f" [headers cut to {MAX_KEPT_HEADERS} of {MAX_HEADER_CHARS} characters]" if cut else ""
+    return kept, note
+
+
+def _redacted(redact: Redactor, value: bytes) -> tuple[bytes, str]:
+    """The value the redactor leaves, or nothing when the redactor itself fails: the dead
+    letter then says where the original is, and the partition still moves on."""
+    try:
+        redacted = redact(value)
+    except Exception as exc:
+        return b"", f" [original not kept: redaction failed ({type(exc).__name__})"
+    if not isinstance(redacted, bytes):
+        return b"", f" [original not kept: redaction gave {type(redacted).__name__}, not bytes"
+    return redacted, ""
 
 
 class DeadLetters:
@@ -51,16 +79,24 @@ class DeadLetters:
         what of the original value may be kept (a topic carrying personal data keeps a copy
         without it; the original stays on its topic)."""
         record = failure.record
+        where = f"it is on {record.topic} partition {record.partition} offset {record.offset}]"
         value = record.value or b""
-        if redact is not None and value:
-            value = redact(value)
         error = failure.error[:MAX_ERROR_CHARS]
+        if redact is not None and value:
+            value, failed = _redacted(redact, value)
+            error += f"{failed}; {where}" if failed else ""
         if len(value) > MAX_KEPT_BYTES:
             error += (
                 f" [original not kept: {len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()};"
-                f" it is on {record.topic} partition {record.partition} offset {record.offset}]"
+                f" {where}"
             )
             value = b""
+        key = record.key or b""
+        if len(key) > MAX_KEPT_KEY_BYTES:
+            error += f" [key not kept: {len(key)} bytes]"
+            key = b""
+        headers, cut = _headers(record)
+        error += cut
         return DeadLettered(
             producer=self._producer,
             payload=DeadLetter(
@@ -71,9 +107,9 @@ class DeadLetters:
                 kind=failure.kind,
                 error=error,
                 attempts=failure.attempts,
-                original_key_b64=base64.b64encode(record.key).decode() if record.key else None,
+                original_key_b64=base64.b64encode(key).decode() if key else None,
                 original_value_b64=base64.b64encode(value).decode(),
-                original_headers=_headers(record),
+                original_headers=headers,
             ),
         )
 
@@ -88,7 +124,7 @@ class DeadLetters:
                 await self._broker.publish(
                     encode(event),
                     DEAD_LETTER_TOPIC,
-                    key=failure.record.key,
+                    key=failure.record.key if event.payload.original_key_b64 else None,
                     headers={
                         "content-type": "application/json",
                         "event_type": event.event_type,
