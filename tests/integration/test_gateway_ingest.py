@@ -221,6 +221,70 @@ async def test_signed_kafka_ingress_is_accepted_and_forgeries_are_dead_lettered(
     assert {letter["payload"]["kind"] for letter in letters} == {"bad_signature"}
 
 
+async def test_the_messages_that_stopped_the_ingress_are_dead_lettered_and_the_next_applied(
+    gateway: RunningService, catalog_ready: dict[str, str], kafka_bootstrap: str
+) -> None:
+    """Issue 20: a deeply nested body (its dead letter's redaction recursed) and a non-ASCII
+    x-pasc-signature (compare_digest raised TypeError) each made the gateway read the same
+    batch again for ever. Both are dead letters now, and the good message after them, on the
+    same partition (same key), is applied."""
+    # STP: the verifier caches an agency's keys for seconds, and the test above keyed SXD.
+    key = await issue_key(gateway, "STP")
+    run = f"KW-{uuid.uuid4().hex[:8]}"
+    good = json.dumps(body(record(f"{run}-OK", catalog_ready["stp"]))).encode()
+    deep = b'{"service": "DongBoHoSoMC", "data": [' + b"[" * 200_000
+    stamp = str(int(time.time()))
+
+    def headers(message_id: str, signature: bytes) -> list[tuple[str, bytes]]:
+        return [
+            ("x-pasc-agency", b"STP"),
+            ("x-pasc-timestamp", stamp.encode()),
+            ("x-pasc-message-id", message_id.encode()),
+            ("x-pasc-signature", signature),
+        ]
+
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        for value, message_id, signature in (
+            (deep, f"{run}-deep", b"0" * 64),
+            (good, f"{run}-ascii", "é".encode() * 32),
+            (good, f"{run}-good", sign(key, stamp, f"{run}-good", good).encode()),
+        ):
+            await producer.send_and_wait(
+                "gateway.ingress.dvcqg.v1",
+                value,
+                key=b"STP",
+                headers=headers(message_id, signature),
+            )
+    finally:
+        await producer.stop()
+
+    events = await lifecycle_of(kafka_bootstrap, run, want=1)
+    assert [e["payload"]["dossier"]["ma_ho_so"] for e in events] == [f"{run}-OK"]
+    letters = await read_until(
+        kafka_bootstrap,
+        "deadletter.v1",
+        lambda v: (
+            v.get("payload", {}).get("consumer_group")
+            == gateway.group_for("gateway.ingress.dvcqg.v1")
+            and v["payload"]["original_headers"].get("x-pasc-message-id", "").startswith(run)
+        ),
+        want=2,
+        timeout=30,
+        grace=1,
+    )
+    by_id = {
+        letter["payload"]["original_headers"]["x-pasc-message-id"]: letter for letter in letters
+    }
+    assert set(by_id) == {f"{run}-deep", f"{run}-ascii"}
+    deep_letter = by_id[f"{run}-deep"]["payload"]
+    assert deep_letter["kind"] == "bad_signature"
+    assert "redaction failed" in deep_letter["error"] or deep_letter["original_value_b64"]
+    # processing_failed while the signature check raises; bad_signature once it refuses.
+    assert by_id[f"{run}-ascii"]["payload"]["kind"] in ("processing_failed", "bad_signature")
+
+
 @pytest.fixture
 async def department_system(gateway: RunningService) -> AsyncIterator[Any]:
     with stub_server(fail_first=3) as (endpoint, received):
