@@ -1,11 +1,15 @@
 """After a scenario: wait until the platform has caught up, then hold it against the known set.
 
 What is checked, and how it is counted in the report:
-- every record the gateway accepted is reflected in reporting exactly once: per dossier the
-  gateway's final state is the simulator's, reporting holds the same revision, and reporting
-  applied exactly `revision` events for it (each dossier event raises the revision by one, so
-  an event applied twice or never shows); the month's figures from GET /v1/kpi equal the
-  simulator's expected figures, city-wide and per agency;
+- every record the gateway accepted is reflected in reporting exactly once, counted against
+  the simulator (faults/expected.py), never against the gateway's own state: per dossier the
+  simulator's records replayed through the gateway's rules give the final revision and the
+  event types in order; dossier.lifecycle.v1 must hold exactly those revisions (an event
+  published again keeps its id and is not counted twice), the gateway and reporting that
+  revision, and reporting must have applied exactly that many events; so one intermediate
+  record dropped anywhere fails the run even when the dossier's final status is right; each
+  CapNhatTienDoHoSoMC step sent is on the topic once; the month's figures from GET /v1/kpi
+  equal the simulator's expected figures, city-wide and per agency;
 - every refused record was refused with its reason: over HTTP in the gateway's answer, over the
   Kafka ingress in the dead-letter topic (and the audit log); the signed messages were each
   applied once (one audit entry per message id);
@@ -19,6 +23,7 @@ What is checked, and how it is counted in the report:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import Counter
@@ -29,6 +34,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from faults.expected import Dossier, replay
 from faults.platform import DEPARTMENT, Platform
 from faults.traffic import Traffic
 from integration_gateway.domain.dossier_rules import transition_error
@@ -58,6 +64,14 @@ class Scenario:
     recovery_note: str = ""
     expected_dead_letters: Counter[str] = field(default_factory=Counter)  # kind -> count
     notes: list[str] = field(default_factory=list)
+    _known: dict[str, Dossier] | None = None
+
+    @property
+    def known(self) -> dict[str, Dossier]:
+        """Each dossier's expected events, from the simulator (computed once)."""
+        if self._known is None:
+            self._known = replay(self.month, self.traffic.steps_per_dossier())
+        return self._known
 
     @property
     def period(self) -> tuple[str, str]:
@@ -95,6 +109,7 @@ class Ledger:
         self.cioc_expected: set[str] = set()
         self.department_expected: set[str] = set()
         self.dead_letter_offsets: dict[TopicPartition, int] = {}
+        self.lifecycle_offsets: dict[TopicPartition, int] = {}
 
 
 # --- waiting until the platform has caught up ------------------------------------------------
@@ -134,7 +149,8 @@ async def department_events(p: Platform, until: float) -> set[str]:
     """The department's dossier events the gateway committed, up to `until` seconds ago."""
     rows = await p.query(
         f"SELECT event_id::text FROM {p.gateway.schema}.outbox WHERE topic = 'dossier.lifecycle.v1'"
-        " AND convert_from(payload, 'UTF8')::jsonb #>> '{payload,dossier,agency_code}' = $1"
+        " AND coalesce(convert_from(payload, 'UTF8')::jsonb #>> '{payload,dossier,agency_code}',"
+        "              convert_from(payload, 'UTF8')::jsonb #>> '{payload,agency_code}') = $1"
         " AND created_at <= now() - make_interval(secs => $2)",
         DEPARTMENT,
         until,
@@ -151,29 +167,41 @@ async def pending_outbox(p: Platform) -> int:
     return int(rows[0]["n"])
 
 
-async def wait_caught_up(p: Platform, s: Scenario, timeout: float = 120) -> float:
-    """Until every dossier, event and delivery of the scenario has landed; returns the time."""
+async def wait_caught_up(p: Platform, s: Scenario, timeout: float = 180) -> float:
+    """Until every dossier, event and delivery of the scenario has landed; returns the time.
+    Fails (AssertionError, saying what is missing) when that does not happen in `timeout`."""
     expected = {m: o.status for m, o in s.month.outcomes.items()}
+    revisions = {m: d.revision for m, d in s.known.items()}
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         gateway = await gateway_states(p, s.prefix)
         reporting = await reporting_states(p, s.prefix)
         cioc = await snapshot_events(p, until=2.0)
         department = await department_events(p, until=2.0)
-        done = (
-            all(gateway.get(m, (None,))[0] == status for m, status in expected.items())
-            and all(
-                reporting.get(m, (None, None, None))[1:] == (rev, rev)
-                for m, (_, rev) in gateway.items()
-            )
-            and await pending_outbox(p) == 0
-            and cioc <= set(p.cioc.received.ids())
-            and department <= set(p.department.received.ids())
-        )
-        if done:
+        missing = {
+            "dossiers whose status at the gateway is not the simulator's": [
+                m for m, status in expected.items() if gateway.get(m, (None,))[0] != status
+            ],
+            "dossiers below the simulator's revision at the gateway": [
+                m for m, rev in revisions.items() if gateway.get(m, (None, 0))[1] < rev
+            ],
+            "dossiers reporting has not applied up to the simulator's revision": [
+                m
+                for m, rev in revisions.items()
+                if reporting.get(m, (None, 0, 0))[1:] != (rev, rev)
+            ],
+            "events in an outbox": ["x"] * await pending_outbox(p),
+            "KPI snapshots the CIOC has not received": sorted(cioc - set(p.cioc.received.ids())),
+            "events the department system has not received": sorted(
+                department - set(p.department.received.ids())
+            ),
+        }
+        if not any(missing.values()):
             return time.monotonic()
+        if time.monotonic() > deadline:
+            summary = "; ".join(f"{len(v)} {k} (e.g. {v[:3]})" for k, v in missing.items() if v)
+            raise AssertionError(f"{s.name}: not caught up after {timeout:.0f} s: {summary}")
         await asyncio.sleep(1.0)
-    return time.monotonic()
 
 
 async def delivery_states(p: Platform, event_ids: list[str]) -> list[str]:
@@ -213,9 +241,10 @@ def figure_differences(expected: dict[str, dict[str, int]], report: dict[str, An
     return problems
 
 
-async def read_dead_letters(
-    p: Platform, since: dict[TopicPartition, int]
+async def read_topic(
+    p: Platform, topic: str, since: dict[TopicPartition, int]
 ) -> tuple[list[dict[str, Any]], dict[TopicPartition, int]]:
+    """The JSON values published on `topic` after `since`, and where the topic ends now."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=p.cluster.bootstrap, enable_auto_commit=False, request_timeout_ms=30000
     )
@@ -223,8 +252,8 @@ async def read_dead_letters(
     found: list[dict[str, Any]] = []
     try:
         partitions = [
-            TopicPartition("deadletter.v1", n)
-            for n in consumer.partitions_for_topic("deadletter.v1") or await _partitions(consumer)
+            TopicPartition(topic, n)
+            for n in consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
         ]
         end = await consumer.end_offsets(partitions)
         consumer.assign(partitions)
@@ -235,17 +264,80 @@ async def read_dead_letters(
         while remaining and time.monotonic() < deadline:
             for tp, records in (await consumer.getmany(timeout_ms=500)).items():
                 for record in records:
-                    found.append(json.loads(record.value)["payload"])
+                    if record.offset < end[tp]:
+                        with contextlib.suppress(ValueError):  # poison a scenario put there
+                            found.append(json.loads(record.value))
                     if record.offset + 1 >= end[tp]:
                         remaining.discard(tp)
+        if remaining:
+            raise AssertionError(f"could not read {topic} to its end: {sorted(remaining)}")
         return found, dict(end)
     finally:
         await consumer.stop()
 
 
-async def _partitions(consumer: AIOKafkaConsumer) -> set[int]:
+async def read_dead_letters(
+    p: Platform, since: dict[TopicPartition, int]
+) -> tuple[list[dict[str, Any]], dict[TopicPartition, int]]:
+    values, end = await read_topic(p, "deadletter.v1", since)
+    return [v["payload"] for v in values], end
+
+
+def lifecycle_problems(
+    s: Scenario, published: list[dict[str, Any]], problems: list[str]
+) -> dict[str, tuple[int, int]]:
+    """Each dossier's events on dossier.lifecycle.v1 against the simulator's: every revision
+    once (an event published again keeps its event id: not a duplicate), of the expected
+    type; each processing step once. Returns (lost, duplicated) per dossier."""
+    revisions: dict[str, dict[int, set[str]]] = {}
+    types: dict[tuple[str, int], str] = {}
+    steps: dict[str, set[str]] = {}
+    for event in published:
+        payload = event.get("payload") or {}
+        dossier = payload.get("dossier") or {}
+        ma = str(dossier.get("ma_ho_so") or payload.get("ma_ho_so") or "")
+        if ma not in s.known:
+            continue
+        if not dossier:
+            steps.setdefault(ma, set()).add(event["event_id"])
+            continue
+        revision = int(dossier["revision"])
+        revisions.setdefault(ma, {}).setdefault(revision, set()).add(event["event_id"])
+        types[(ma, revision)] = event["event_type"]
+    counts: dict[str, tuple[int, int]] = {}
+    for ma, known in s.known.items():
+        seen = revisions.get(ma, {})
+        absent = [r for r in range(1, known.revision + 1) if r not in seen]
+        lost, duplicated = len(absent), 0
+        if absent:
+            problems.append(
+                f"{ma}: revisions {absent} of {known.revision} never published "
+                f"(expected {known.events})"
+            )
+        for revision, ids in sorted(seen.items()):
+            if len(ids) > 1:
+                duplicated += len(ids) - 1
+                problems.append(f"{ma}: revision {revision} published as {len(ids)} events")
+            if revision > known.revision:
+                duplicated += 1
+                problems.append(f"{ma}: revision {revision}, beyond the {known.revision} expected")
+            elif types[(ma, revision)] != known.events[revision - 1]:
+                problems.append(
+                    f"{ma}: revision {revision} is {types[(ma, revision)]}, "
+                    f"expected {known.events[revision - 1]}"
+                )
+        got_steps = len(steps.get(ma, ()))
+        if got_steps != known.steps:
+            problems.append(f"{ma}: {got_steps} processing steps published, {known.steps} sent")
+        lost += max(0, known.steps - got_steps)
+        duplicated += max(0, got_steps - known.steps)
+        counts[ma] = (lost, duplicated)
+    return counts
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     await consumer._client.force_metadata_update()
-    return consumer.partitions_for_topic("deadletter.v1") or set()
+    return consumer.partitions_for_topic(topic) or set()
 
 
 def expectations(month: Month) -> dict[int, str | None]:
@@ -272,7 +364,12 @@ def expectations(month: Month) -> dict[int, str | None]:
 
 async def judge(p: Platform, s: Scenario, ledger: Ledger, started: float) -> Verdict:
     v = Verdict(s.name, recovery_s=s.recovery_s, recovery_note=s.recovery_note, notes=s.notes)
-    v.sent = len(s.month.syncs)
+    v.sent = len(s.month.syncs)  # the steps are counted in the notes
+    if s.traffic.dropped:
+        v.notes.append(
+            f"PASC_FAULTS_DROP_ONE_RECORD: never sent {[d.record['MaHoSo'] for d in s.traffic.dropped]}"
+            f" (status {[d.record['TrangThaiHoSo'] for d in s.traffic.dropped]})"
+        )
     v.problems += [f"sender: {f}" for f in s.traffic.failures]
     if s.traffic.resent_requests:
         v.notes.append(
@@ -357,6 +454,29 @@ async def judge(p: Platform, s: Scenario, ledger: Ledger, started: float) -> Ver
             if f"MaHoSo {ma}: " not in letter or str(expected[id(b)]) not in letter:
                 v.problems.append(f"{ma} (refused over Kafka) is not in the dead-letter topic")
 
+    # Processing steps (CapNhatTienDoHoSoMC): each accepted, over HTTP in the answer, over
+    # Kafka as one audit entry per message; that each is on the topic once is checked below.
+    for answer in s.traffic.step_answers:
+        if not answer.accepted:
+            v.problems.append(f"step of {answer.step.record['MaHoSo']}: refused ({answer.reason})")
+    step_audit = await p.query(
+        f"SELECT actor, accepted FROM {p.gateway.schema}.audit_log WHERE actor = ANY($1::text[])",
+        [f"kafka:{m}" for m in s.traffic.kafka_step_messages],
+    )
+    step_applied = Counter(r["actor"].removeprefix("kafka:") for r in step_audit)
+    for message_id, steps in s.traffic.kafka_step_messages.items():
+        if step_applied.get(message_id, 0) != 1:
+            v.problems.append(
+                f"Kafka step message {message_id} ({len(steps)} steps) applied "
+                f"{step_applied.get(message_id, 0)} times"
+            )
+    if s.traffic.steps:
+        v.notes.append(
+            f"{len(s.traffic.steps)} CapNhatTienDoHoSoMC steps sent "
+            f"({len(s.traffic.step_answers)} over HTTP, the rest in "
+            f"{len(s.traffic.kafka_step_messages)} Kafka messages)"
+        )
+
     kinds = Counter(d["kind"] for d in dead_letters)
     want = Counter(s.expected_dead_letters)
     want["rejected"] += refusing_messages
@@ -367,33 +487,42 @@ async def judge(p: Platform, s: Scenario, ledger: Ledger, started: float) -> Ver
                 v.lost += 1  # a message a fault pushed into the dead-letter topic
                 v.problems.append(f"  {d['kind']} from {d['source_topic']}: {d['error'][:160]}")
 
-    # Each dossier: the simulator's final state at the gateway, the same revision in reporting,
-    # and every one of its events applied exactly once there.
+    # Each dossier against the simulator: its final status at the gateway, and its revision
+    # (the number of its events) on the topic, at the gateway and in reporting, where each
+    # event must have been applied exactly once.
+    published, ledger.lifecycle_offsets = await read_topic(
+        p, "dossier.lifecycle.v1", ledger.lifecycle_offsets
+    )
+    on_topic = lifecycle_problems(s, published, v.problems)
     reporting = await reporting_states(p, s.prefix)
     v.accepted = sum(accepted.values())
     for ma, outcome in s.month.outcomes.items():
         records = accepted.get(ma, 0)
+        want = s.known[ma].revision if ma in s.known else 0
+        topic_lost, topic_duplicated = on_topic.get(ma, (0, 0))
         if ma not in gateway:
-            v.lost += records or 1
+            v.lost += max(records, want, 1)
             v.problems.append(f"{ma}: not at the gateway")
             continue
         status, revision = gateway[ma]
-        if status != outcome.status:
-            v.lost += 1
-            v.problems.append(f"{ma}: status {status} at the gateway, expected {outcome.status}")
-            continue
         rep_status, rep_revision, applied_events = reporting.get(ma, (None, 0, 0))
-        if applied_events > revision:
-            v.duplicates += applied_events - revision
-            v.problems.append(f"{ma}: {applied_events} events applied for revision {revision}")
-        if applied_events < revision or rep_revision != revision or rep_status != status:
-            v.lost += max(1, revision - applied_events)
+        lost = max(topic_lost, want - revision, want - applied_events, want - rep_revision, 0)
+        duplicated = max(topic_duplicated, applied_events - want, 0)
+        if status != outcome.status:
+            lost = max(lost, 1)
+            v.problems.append(f"{ma}: status {status} at the gateway, expected {outcome.status}")
+        if revision != want:
+            v.problems.append(f"{ma}: revision {revision} at the gateway, the simulator's {want}")
+        if applied_events != want or rep_revision != want or rep_status != outcome.status:
+            lost = max(lost, 1) if applied_events <= want else lost
             v.problems.append(
-                f"{ma}: reporting has revision {rep_revision} ({applied_events} events), "
-                f"the gateway {revision}"
+                f"{ma}: reporting has revision {rep_revision} ({applied_events} events applied, "
+                f"status {rep_status}); the simulator's revision is {want}"
             )
-            continue
-        v.reflected += records
+        v.lost += lost
+        v.duplicates += duplicated
+        if not lost and not duplicated:
+            v.reflected += records
     extra = sorted(set(gateway) - set(s.month.outcomes))
     if extra:
         v.problems.append(f"{len(extra)} dossiers at the gateway that should not be: {extra[:3]}")

@@ -41,6 +41,8 @@ class Node:
     port: int
     controller_port: int
     directory: Path
+    proxied_port: int = 0  # the listener for the service behind faults/partition.py's proxy
+    proxy_port: int = 0  # where that proxy listens: the address this listener advertises
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -60,7 +62,7 @@ class KafkaCluster:
     def __init__(self, directory: Path, size: int = 3) -> None:
         self.directory = directory
         self.nodes = {
-            n: Node(n, free_port(), free_port(), directory / f"node-{n}")
+            n: Node(n, free_port(), free_port(), directory / f"node-{n}", free_port(), free_port())
             for n in range(1, size + 1)
         }
 
@@ -79,6 +81,15 @@ class KafkaCluster:
         return f"127.0.0.1:{self.nodes[1].port}"
 
     @property
+    def proxied_bootstrap(self) -> str:
+        """For the one service that reaches the brokers through the partition proxy."""
+        return f"127.0.0.1:{self.nodes[1].proxy_port}"
+
+    @property
+    def proxy_routes(self) -> dict[int, int]:
+        return {node.proxy_port: node.proxied_port for node in self.nodes.values()}
+
+    @property
     def live_bootstrap(self) -> str:
         """Only the running brokers: the admin client of these helpers asks whichever is first."""
         return ",".join(f"127.0.0.1:{n.port}" for n in self.nodes.values() if n.running)
@@ -89,12 +100,16 @@ class KafkaCluster:
             f"PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}"
         )
         settings = {k: v for k, v in files.KAFKA_SETTINGS.items() if "quorum" not in k}
+        protocols = settings["listener.security.protocol.map"]
         return {
             **settings,
             "node.id": str(node.node_id),
             "controller.quorum.voters": voters,  # a static quorum of the three nodes
-            "listeners": listeners,
-            "advertised.listeners": listeners,
+            # PROXIED: a service that must be cut off from the brokers (a network partition)
+            # is told the proxy's address for every broker.
+            "listeners": f"{listeners},PROXIED://127.0.0.1:{node.proxied_port}",
+            "advertised.listeners": f"{listeners},PROXIED://127.0.0.1:{node.proxy_port}",
+            "listener.security.protocol.map": f"{protocols},PROXIED:PLAINTEXT",
             "log.dirs": str(node.directory / "data"),
             "default.replication.factor": str(REPLICATION),
             "min.insync.replicas": str(MIN_INSYNC),

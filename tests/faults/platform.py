@@ -1,6 +1,9 @@
 """The platform the fault suite breaks: its own Kafka cluster and PostgreSQL, a gateway, a
 reporting-service, and two stub external systems (the CIOC, a department system).
 
+The gateway reaches the brokers through a proxy (faults/partition.py) that a scenario can
+cut: a network partition between it and Kafka, with every process still running.
+
 The catalog reaches the gateway and reporting the way catalog-service publishes it
 (`procedure.registered` events on catalog.procedures.v1) for the synthetic catalog's
 procedures received at the Center; each agency gets an API key; the gateway pushes KPI
@@ -22,6 +25,7 @@ import asyncpg
 import httpx
 
 from faults.cluster import KafkaCluster
+from faults.partition import Partition
 from faults.postgres import Postgres
 from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
 from pasc_simulator.catalog import SimProcedure, load_catalog
@@ -55,6 +59,7 @@ class Platform:
     postgres: Postgres
     gateway: ServiceProcess
     reporting: ServiceProcess
+    partition: Partition  # between the gateway and the brokers
     cioc: StubServer = field(default_factory=StubServer)
     department: StubServer = field(default_factory=StubServer)
     procedures: list[SimProcedure] = field(default_factory=list)
@@ -67,7 +72,7 @@ class Platform:
         postgres = Postgres(state / "pg")
         gateway = ServiceProcess.create(
             "integration_gateway",
-            kafka=cluster.service_bootstrap,
+            kafka=cluster.proxied_bootstrap,
             database_url=postgres.url,
             extra_env=GATEWAY_ENV,
         )
@@ -77,7 +82,7 @@ class Platform:
             database_url=postgres.url,
             extra_env=REPORTING_ENV,
         )
-        return cls(cluster, postgres, gateway, reporting)
+        return cls(cluster, postgres, gateway, reporting, Partition(cluster.proxy_routes))
 
     def service(self, module: str, env: dict[str, str]) -> ServiceProcess:
         """Another service on this platform (stopped with it), not started yet."""
@@ -114,6 +119,7 @@ class Platform:
         asyncio.run(self.cluster.create_contract_topics())
         self.cioc.up()
         self.department.up()
+        self.partition.start()
         self.gateway.start()
         asyncio.run(self._connect_systems())  # before reporting publishes its first snapshot
         self.reporting.start()
@@ -145,6 +151,7 @@ class Platform:
         self.cioc.down()
         self.department.down()
         self.postgres.stop()
+        self.partition.stop()
         self.cluster.stop(graceful=False)  # throwaway data: no controlled shutdown to wait for
 
     async def _connect_systems(self) -> None:

@@ -1,7 +1,10 @@
 """Running a scenario: a simulated month sent through the platform while a fault is injected.
 
 Each scenario has its own month (2032-01, 2032-02, ...) and MaHoSo prefix, so its figures are
-its own; the probe runs beside it and gives the recovery time.
+its own; the probe runs beside it and gives the recovery time. Its traffic is what department
+systems really send: DongBoHoSoMC records whose free text (TrichYeuHoSo) names the applicant,
+and CapNhatTienDoHoSoMC processing steps whose NoiDungXuLy holds Vietnamese personal data
+(name, CCCD, phone, e-mail, address), each counted like any other record.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ import httpx
 from faults.checks import Ledger, Scenario, Verdict, judge, wait_caught_up
 from faults.platform import Platform
 from faults.probe import Probe
-from faults.traffic import Traffic
-from pasc_simulator.lifecycle import simulate_month
+from faults.traffic import Step, Traffic
+from pasc_simulator.lifecycle import Month, simulate_month
 
 SEED = 8_2032
 DOSSIERS = 1200  # about 3,200 DVCQG records a scenario
 RATE = 120.0  # records per second: the stream lasts about half a minute
 KAFKA_AGENCIES = frozenset({"STP", "SLDTBXH"})  # these departments publish to the Kafka ingress
 PROBE_AGENCY = "VPUBND"
+STEPS_EVERY = 8  # every 8th dossier gets two processing steps
 
 Fault = Callable[[Scenario], Awaitable[None]]
 
@@ -55,6 +59,7 @@ async def run_scenario(
     )
     traffic = Traffic(
         month.syncs,
+        steps=with_personal_text(month),
         gateway_url=p.gateway.url,
         keys=p.keys,
         kafka_bootstrap=p.cluster.bootstrap,
@@ -89,6 +94,56 @@ async def run_scenario(
     verdict = await judge(p, scenario, ledger, started)
     verdict.problems += await probe_problems(p, probe)
     return verdict
+
+
+def with_personal_text(month: Month) -> list[Step]:
+    """Puts the applicant's name, phone and address in each record's TrichYeuHoSo (free text
+    the gateway must not pass on), and returns two CapNhatTienDoHoSoMC steps for every
+    STEPS_EVERY-th dossier, their NoiDungXuLy full of the applicant's personal data."""
+    firsts: dict[str, dict[str, object]] = {}
+    for sync in month.syncs:
+        if not sync.expect_accepted:
+            continue
+        r = sync.record
+        r["TrichYeuHoSo"] = (
+            f"{r['TenTTHC']} – ông/bà {r['ChuHoSo']}, SĐT {r['SoDienThoai']}, "
+            "số 12 đường 30 Tháng 4, phường Xuân Khánh, quận Ninh Kiều"
+        )
+        firsts.setdefault(str(r["MaHoSo"]), {**r, "agency": sync.agency_code})
+    steps = []
+    for n, (ma, r) in enumerate(firsts.items()):
+        if n % STEPS_EVERY:
+            continue
+        common = {"MaHoSo": ma, "ThoiDiemXuLy": r["NgayTiepNhan"], "ChucDanh": "Chuyên viên"}
+        steps += [
+            Step(
+                str(r["agency"]),
+                {
+                    **common,
+                    "NguoiXuLy": "Trần Thị Mỹ Duyên",
+                    "PhongBanXuLy": "Bộ phận Một cửa – Trung tâm Phục vụ hành chính công",
+                    "NoiDungXuLy": (
+                        f"Tiếp nhận hồ sơ của ông/bà {r['ChuHoSo']}, CCCD {r['SoGiayToChuHoSo']},"
+                        f" SĐT {r['SoDienThoai']}, thư điện tử {r['Email']}"
+                    ),
+                    "TrangThai": "Đã tiếp nhận",
+                },
+            ),
+            Step(
+                str(r["agency"]),
+                {
+                    **common,
+                    "NguoiXuLy": "Lê Hoàng Phúc",
+                    "PhongBanXuLy": "Phòng chuyên môn",
+                    "NoiDungXuLy": (
+                        f"Đã gọi {r['ChuHoSo']} qua số {r['SoDienThoai']}, hẹn bổ sung giấy tờ tại"
+                        " số 12 đường 30 Tháng 4, phường Xuân Khánh, quận Ninh Kiều, Cần Thơ"
+                    ),
+                    "TrangThai": "Đang xử lý",
+                },
+            ),
+        ]
+    return steps
 
 
 async def open_transaction(p: Platform, schema: str, timeout: float = 30) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 
 import httpx
 import pytest
@@ -20,6 +21,8 @@ from faults import report
 from faults.checks import Ledger, Scenario, Verdict
 from faults.platform import Platform
 from faults.scenarios import counter, open_transaction, progress, run_scenario, until
+from integration_gateway.domain.identity import signature_matches
+from pasc_contracts import DecodeError, decode, topic
 from pasc_contracts.events.dossier import DossierReceived
 from pasc_simulator.send import ingress_headers
 
@@ -267,3 +270,89 @@ async def cioc_backlog(p: Platform) -> int:
         " AND status = 'pending' AND created_at < now() - interval '3 seconds'"
     )
     return int(rows[0]["n"])
+
+
+def kind_of_non_ascii_signature() -> str:
+    """What the gateway makes of a non-ASCII x-pasc-signature: its signature check raised
+    TypeError (compare_digest), so the runtime dead-letters it as processing_failed; once the
+    check refuses such a signature itself, it is bad_signature."""
+    try:
+        signature_matches("key", "0", "id", b"{}", "é" * 64)
+    except TypeError:
+        return "processing_failed"
+    return "bad_signature"
+
+
+def kinds_of_throwing_event(value: bytes) -> Counter[str]:
+    """The dead letters an event that makes reporting's handler throw gives: one from
+    reporting (processing_failed) if the contract lets it through, else one per consumer."""
+    try:
+        decode(value, topic(LIFECYCLE))
+    except DecodeError as exc:
+        return Counter({exc.kind.value: 2})  # reporting and the gateway's delivery consumer
+    return Counter({"processing_failed": 1})
+
+
+async def test_hostile_messages_and_a_handler_that_throws(
+    platform: Platform, ledger: Ledger
+) -> None:
+    """The two messages that stopped the ingress (a deeply nested body; a non-ASCII signature)
+    and a contract-valid event reporting's handler throws on (NUL in MaHoSo: PostgreSQL refuses
+    it), among the month's traffic: each dead-lettered, every other record counted through."""
+
+    async def fault(s: Scenario) -> None:
+        await until(progress(s, 0.4))
+        s.fault_at = time.monotonic()
+        agency, key = "STP", platform.keys["STP"]
+        deep = b'{"service": "DongBoHoSoMC", "data": [' + b"[" * 200_000
+        good = b'{"service": "DongBoHoSoMC", "isUpdating": "True", "data": []}'
+        ascii_id = f"{s.prefix}-non-ascii-signature"
+        non_ascii = [
+            (n, "é".encode() * 32 if n == "x-pasc-signature" else v)
+            for n, v in ingress_headers(agency, key, good, ascii_id)
+        ]
+        throwing = DossierReceived.example().model_dump(mode="json")
+        throwing["payload"]["dossier"]["ma_ho_so"] = f"X{s.prefix}-NUL\x00-1"
+        throwing["payload"]["dossier"]["agency_code"] = "VPUBND"  # no connector delivers it
+        value = json.dumps(throwing).encode()
+        producer = AIOKafkaProducer(bootstrap_servers=platform.cluster.bootstrap, acks="all")
+        await producer.start()
+        try:
+            deep_headers = ingress_headers(agency, key, b"not this body", f"{s.prefix}-deep")
+            await producer.send_and_wait(INGRESS, deep, key=agency.encode(), headers=deep_headers)
+            await producer.send_and_wait(INGRESS, good, key=agency.encode(), headers=non_ascii)
+            await producer.send_and_wait(LIFECYCLE, value, key=b"X-NUL")
+        finally:
+            await producer.stop()
+        s.expected_dead_letters.update({"bad_signature": 1, kind_of_non_ascii_signature(): 1})
+        s.expected_dead_letters.update(kinds_of_throwing_event(value))
+        s.notes.append(
+            f"on {INGRESS}: a body nested 200,000 deep (bad signature) and a non-ASCII signature;"
+            f" on {LIFECYCLE}: a dossier.received with NUL in its MaHoSo"
+        )
+        s.healed_at = time.monotonic()
+
+    settle(await run_scenario(platform, ledger, "hostile messages, a handler throws", 10, fault))
+
+
+async def test_gateway_cut_off_from_kafka_for_a_minute(platform: Platform, ledger: Ledger) -> None:
+    """A network partition: the gateway (through its proxy) hears nothing from any broker for
+    60 s while departments keep sending; nothing is killed. Its outbox relay, ingress consumer,
+    delivery consumers and group membership must all come back with nothing lost or doubled."""
+
+    async def fault(s: Scenario) -> None:
+        await until(progress(s, 0.25))
+        s.fault_at = time.monotonic()
+        platform.partition.cut()
+        handled = s.traffic.handled
+        await asyncio.sleep(60)
+        platform.partition.heal()
+        s.healed_at = time.monotonic()
+        s.notes.append(
+            f"gateway ↔ brokers cut for {s.healed_at - s.fault_at:.0f} s; "
+            f"{s.traffic.handled - handled} records sent meanwhile"
+        )
+
+    settle(
+        await run_scenario(platform, ledger, "gateway cut off from Kafka 60 s", 11, fault, rate=40)
+    )
