@@ -167,9 +167,13 @@ async def pending_outbox(p: Platform) -> int:
     return int(rows[0]["n"])
 
 
+class NotCaughtUp(AssertionError):
+    """The platform did not catch up in time: what is missing, in the message."""
+
+
 async def wait_caught_up(p: Platform, s: Scenario, timeout: float = 180) -> float:
     """Until every dossier, event and delivery of the scenario has landed; returns the time.
-    Fails (AssertionError, saying what is missing) when that does not happen in `timeout`."""
+    Raises NotCaughtUp, saying what is missing, when that does not happen in `timeout`."""
     expected = {m: o.status for m, o in s.month.outcomes.items()}
     revisions = {m: d.revision for m, d in s.known.items()}
     deadline = time.monotonic() + timeout
@@ -200,7 +204,7 @@ async def wait_caught_up(p: Platform, s: Scenario, timeout: float = 180) -> floa
             return time.monotonic()
         if time.monotonic() > deadline:
             summary = "; ".join(f"{len(v)} {k} (e.g. {v[:3]})" for k, v in missing.items() if v)
-            raise AssertionError(f"{s.name}: not caught up after {timeout:.0f} s: {summary}")
+            raise NotCaughtUp(f"{s.name}: not caught up after {timeout:.0f} s: {summary}")
         await asyncio.sleep(1.0)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from faults.checks import Ledger, Scenario, Verdict, judge, wait_caught_up
+from faults.checks import Ledger, NotCaughtUp, Scenario, Verdict, judge, wait_caught_up
 from faults.platform import Platform
 from faults.probe import Probe
 from faults.traffic import Step, Traffic
@@ -77,10 +77,14 @@ async def run_scenario(
     stop = asyncio.Event()
     probing = asyncio.create_task(probe.run(stop))
     sending = asyncio.create_task(traffic.run())
+    late: NotCaughtUp | None = None
     try:
         await fault(scenario)
         await sending
-        await wait_caught_up(p, scenario)
+        try:
+            await wait_caught_up(p, scenario)
+        except NotCaughtUp as exc:
+            late = exc  # judged all the same, so the report counts what is missing
     finally:
         stop.set()
         await probing
@@ -93,6 +97,8 @@ async def run_scenario(
         )
     verdict = await judge(p, scenario, ledger, started)
     verdict.problems += await probe_problems(p, probe)
+    if late is not None:
+        verdict.problems.insert(0, str(late))  # the run fails: settle() wants no problems
     return verdict
 
 
