@@ -34,11 +34,9 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from faults.expected import Dossier, replay
+from faults.expected import Dossier, Known, replay
 from faults.platform import DEPARTMENT, Platform
 from faults.traffic import Traffic
-from integration_gateway.domain.dossier_rules import transition_error
-from pasc_contracts.events.dossier import TrangThaiHoSo
 from pasc_simulator.lifecycle import FIGURES, Month
 
 REFUSAL_REASONS = {
@@ -64,14 +62,19 @@ class Scenario:
     recovery_note: str = ""
     expected_dead_letters: Counter[str] = field(default_factory=Counter)  # kind -> count
     notes: list[str] = field(default_factory=list)
-    _known: dict[str, Dossier] | None = None
+    _replayed: Known | None = None
+
+    @property
+    def replayed(self) -> Known:
+        """The simulator's records through the gateway's rules (computed once)."""
+        if self._replayed is None:
+            self._replayed = replay(self.month, self.traffic.steps_per_dossier())
+        return self._replayed
 
     @property
     def known(self) -> dict[str, Dossier]:
-        """Each dossier's expected events, from the simulator (computed once)."""
-        if self._known is None:
-            self._known = replay(self.month, self.traffic.steps_per_dossier())
-        return self._known
+        """Each dossier's expected events, from the simulator."""
+        return self.replayed.dossiers
 
     @property
     def period(self) -> tuple[str, str]:
@@ -344,25 +347,20 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     return consumer.partitions_for_topic(topic) or set()
 
 
-def expectations(month: Month) -> dict[int, str | None]:
+def expectations(s: Scenario) -> dict[int, str | None]:
     """For each record (by id): None if the gateway must accept it, else the reason it must give.
 
     Besides its deliberate mistakes the simulator sometimes times a digitization update after
-    the dossier's result was returned (a simulator slip); the gateway rightly refuses it as a
-    step backwards, so those records are expected to be refused too.
+    the dossier's result was returned (a simulator slip); the gateway rightly refuses it (a
+    final dossier changes no more), so those records are expected to be refused too, with the
+    reason the gateway's rules give (faults/expected.py).
     """
     expected: dict[int, str | None] = {}
-    status: dict[str, TrangThaiHoSo] = {}
-    for sync in month.syncs:
-        ma = sync.record["MaHoSo"]
-        new = TrangThaiHoSo(sync.record["TrangThaiHoSo"])
+    for sync in s.month.syncs:
         if not sync.expect_accepted:
             expected[id(sync)] = REFUSAL_REASONS[str(sync.bad_kind)]
             continue
-        slip = transition_error(status[ma], new) if ma in status else None
-        expected[id(sync)] = slip
-        if slip is None:
-            status[ma] = new
+        expected[id(sync)] = s.replayed.refusals.get(id(sync))
     return expected
 
 
@@ -379,7 +377,7 @@ async def judge(p: Platform, s: Scenario, ledger: Ledger, started: float) -> Ver
         v.notes.append(
             f"{s.traffic.resent_requests} requests or ingress messages sent again after a failure"
         )
-    expected = expectations(s.month)
+    expected = expectations(s)
     slips = sum(1 for sync in s.month.syncs if sync.expect_accepted and expected[id(sync)])
     if slips:
         v.notes.append(f"{slips} records the simulator sends after their dossier's result")

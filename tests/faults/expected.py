@@ -32,21 +32,40 @@ class Dossier:
         return len(self.events)
 
 
-def replay(month: Month, steps: dict[str, int] | None = None) -> dict[str, Dossier]:
+@dataclass
+class Known:
+    dossiers: dict[str, Dossier]
+    # The records the simulator means to be good that the gateway's rules still refuse (its
+    # slips: an update sent after the dossier's result, a step backwards), by id(sync): the
+    # reason the gateway must give.
+    refusals: dict[int, str]
+
+
+def replay(month: Month, steps: dict[str, int] | None = None) -> Known:
     """Per dossier of the month (those the simulator expects accepted), its expected events."""
     states: dict[str, DossierState] = {}
     dossiers: dict[str, Dossier] = defaultdict(Dossier)
+    refusals: dict[int, str] = {}
     for sync in month.syncs:
         if not sync.expect_accepted:
             continue
         ma = sync.record["MaHoSo"]
-        result = translate(_record(sync), sync.agency_code, APPLICANT, states.get(ma))
-        if isinstance(result, Accepted):  # refused: a simulator slip (a step backwards)
+        result = translate(
+            _record(sync), sync.agency_code, APPLICANT, states.get(ma), doc_ref=_same
+        )
+        if isinstance(result, Accepted):
             states[ma] = result.state
             dossiers[ma].events += [e.event_type for e in result.events]
+        else:
+            refusals[id(sync)] = result.reason
     for ma, count in (steps or {}).items():
         dossiers[ma].steps += count
-    return dict(dossiers)
+    return Known(dict(dossiers), refusals)
+
+
+def _same(document: str) -> str:
+    """The gateway publishes keyed references of file ids; only how many there are matters."""
+    return document
 
 
 def _record(sync: Sync) -> HoSoMC:

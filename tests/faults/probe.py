@@ -20,7 +20,7 @@ from pasc_contracts import VN_TZ
 from pasc_contracts.dvcqg import format_dvcqg_date
 from pasc_simulator.catalog import SimProcedure
 
-RECEIVED = datetime(2040, 1, 2, 9, 0, tzinfo=VN_TZ)
+RECEIVED = datetime(2023, 1, 2, 9, 0, tzinfo=VN_TZ)  # before every scenario's month
 
 
 @dataclass

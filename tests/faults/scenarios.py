@@ -1,6 +1,6 @@
 """Running a scenario: a simulated month sent through the platform while a fault is injected.
 
-Each scenario has its own month (2032-01, 2032-02, ...) and MaHoSo prefix, so its figures are
+Each scenario has its own month (2024-01, 2024-02, ...: the gateway refuses dates in the future) and MaHoSo prefix, so its figures are
 its own; the probe runs beside it and gives the recovery time. Its traffic is what department
 systems really send: DongBoHoSoMC records whose free text (TrichYeuHoSo) names the applicant,
 and CapNhatTienDoHoSoMC processing steps whose NoiDungXuLy holds Vietnamese personal data
@@ -26,6 +26,7 @@ DOSSIERS = 1200  # about 3,200 DVCQG records a scenario
 RATE = 120.0  # records per second: the stream lasts about half a minute
 KAFKA_AGENCIES = frozenset({"STP", "SLDTBXH"})  # these departments publish to the Kafka ingress
 PROBE_AGENCY = "VPUBND"
+FIRST_YEAR = 2024  # scenario n sends month n of 2024 (13 and on: 2025); the probe, 2023-01
 STEPS_EVERY = 8  # every 8th dossier gets two processing steps
 
 Fault = Callable[[Scenario], Awaitable[None]]
@@ -47,7 +48,7 @@ async def run_scenario(
     p: Platform, ledger: Ledger, name: str, number: int, fault: Fault, rate: float = RATE
 ) -> Verdict:
     started = time.monotonic()
-    year, month_no = 2032 + (number - 1) // 12, (number - 1) % 12 + 1
+    year, month_no = FIRST_YEAR + (number - 1) // 12, (number - 1) % 12 + 1
     prefix = f"F{number:02d}"
     month = simulate_month(
         p.procedures,
