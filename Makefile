@@ -66,7 +66,7 @@ test: lint ops-deps browser-deps ## lint, then every test on a real broker and d
 	@$(PY) deploy/local/with_infra.py $(UV) run --frozen pytest $(TEST_PATHS)
 
 # Not part of `make test`: it starts its own three-broker Kafka cluster and PostgreSQL (never the
-# shared stack's), breaks them on purpose and takes about eleven minutes.
+# shared stack's), breaks them on purpose and takes 11 to 14 minutes.
 test-faults: install ## fault injection: kill brokers, services, PostgreSQL; nothing lost or doubled
 	@PASC_FAULTS=1 $(UV) run --frozen pytest tests/faults -p no:cacheprovider
 
