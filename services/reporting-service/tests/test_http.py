@@ -65,7 +65,7 @@ def test_monthly_report_renders_in_vietnamese_with_csv_tables() -> None:
     }  # fmt: skip
     html = reports.render_html(report)
     assert "THÁNG 04/2023" in html and "Sở Xây dựng" in html and "Đã nộp" in html
-    assert "Chưa chấm" in html  # unsupported score groups are said to be so
+    assert "Chưa đủ số liệu" in html  # a partial index says so, with no rating band
     for table in reports.TABLES:
         text = reports.render_csv(report, table)
         assert text.startswith("\ufeffMã cơ quan,")

@@ -1,4 +1,4 @@
-"""The Decision 766-style score, periods, plan progress and the Vietnamese number format."""
+"""Periods, plan progress and the Vietnamese number format (the 766 index: test_index766.py)."""
 
 from __future__ import annotations
 
@@ -7,39 +7,8 @@ from datetime import date
 import pytest
 
 from reporting_service.app import format as fmt
-from reporting_service.domain.figures import Figures
 from reporting_service.domain.periods import PeriodError, checked, month_period, previous_month
 from reporting_service.domain.plan import TaskState, progress, total
-from reporting_service.domain.scoring import GROUPS, score
-
-
-def test_group_maxima_add_up_to_100_and_indicators_fit_their_group() -> None:
-    assert sum(g.max_points for g in GROUPS) == 100
-    for group in GROUPS:
-        if group.indicators:
-            assert sum(i.max_points for i in group.indicators) == group.max_points
-
-
-def test_full_points_at_the_target_and_unsupported_groups_have_no_number() -> None:
-    f = Figures(received=10, online=5, digitized=8, reused=5, paid_online=5, processed=10,
-                on_time=10, electronic_result=8)  # fmt: skip
-    result = score(f)
-    assert result["points"] == result["max_points"] == 64
-    unsupported = [g for g in result["groups"] if not g["supported"]]
-    assert {g["code"] for g in unsupported} == {"cong_khai_minh_bach", "muc_do_hai_long"}
-    assert all(g["points"] is None and g["reason"] for g in unsupported)
-
-
-def test_partial_points_are_proportional_below_the_target() -> None:
-    result = score(Figures(received=10, online=2, processed=4, on_time=3))
-    online = next(g for g in result["groups"] if g["code"] == "dich_vu_truc_tuyen")
-    assert online["indicators"][0]["points"] == 4.8  # 12 × 0.2 / 0.5
-    timely = next(g for g in result["groups"] if g["code"] == "tien_do_giai_quyet")
-    assert timely["points"] == 15.0
-
-
-def test_no_dossiers_no_score() -> None:
-    assert score(Figures())["points"] is None
 
 
 def test_periods() -> None:

@@ -8,13 +8,14 @@ from pasc_runtime.db import Connection
 
 _PROCEDURE = """
 INSERT INTO procedures AS p (ma_tthc, ten_tthc, ma_linh_vuc, ten_linh_vuc, agency_code, at_center,
-                             muc_do_dvc, withdrawn, catalog_version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8)
+                             muc_do_dvc, withdrawn, catalog_version, fee_bearing)
+VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, $9)
 ON CONFLICT (ma_tthc) DO UPDATE SET
     ten_tthc = EXCLUDED.ten_tthc, ma_linh_vuc = EXCLUDED.ma_linh_vuc,
     ten_linh_vuc = EXCLUDED.ten_linh_vuc, agency_code = EXCLUDED.agency_code,
     at_center = EXCLUDED.at_center, muc_do_dvc = EXCLUDED.muc_do_dvc, withdrawn = false,
-    catalog_version = EXCLUDED.catalog_version, updated_at = now()
+    catalog_version = EXCLUDED.catalog_version, fee_bearing = EXCLUDED.fee_bearing,
+    updated_at = now()
 WHERE p.catalog_version <= EXCLUDED.catalog_version
 """
 

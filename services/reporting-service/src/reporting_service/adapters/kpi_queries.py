@@ -25,26 +25,75 @@ GROUPS: dict[str | None, str] = {
     "field": "ma_linh_vuc",
     "day": "day",
 }
-_OPEN_GROUPS = {**GROUPS, None: "NULL::text"}
-
 _TOTAL_SQL = f"SELECT {_SUMS} FROM kpi_daily WHERE day BETWEEN $1 AND $2 AND {_AGENCY}"  # noqa: S608
 _GROUPED_SQL = {
     by: f"SELECT {column} AS k, {_SUMS} FROM kpi_daily"  # noqa: S608
     f" WHERE day BETWEEN $1 AND $2 AND {_AGENCY} GROUP BY {column}"
     for by, column in GROUPS.items()
 }
+_OPEN_GROUPS = {**GROUPS, "day": "received_day", None: "NULL::text"}
+
+# The dossiers in process as of $2: open now (status 2, 4, 5, 6) and received by then, or closed
+# after it. `waiting`: still waiting on the applicant now (status 5, 6), the legal clock stopped.
+# $4..$1 bound the day of reception (the period, or everything for the backlog). Mirrors
+# DossierFacts.in_process_at / overdue_at.
+_IN_PROCESS_AT = f"""
+SELECT ma_ho_so, agency_code, ma_tthc, ma_linh_vuc, received_day, ngay_tiep_nhan,
+       due_at_in_force, trang_thai_ho_so, supplement_count, trang_thai_ho_so IN (5, 6) AS waiting
+FROM dossiers
+WHERE {_OPEN} AND received_day BETWEEN $4 AND $1 AND ngay_tiep_nhan <= $2 AND {_AGENCY}
+UNION ALL
+SELECT ma_ho_so, agency_code, ma_tthc, ma_linh_vuc, received_day, ngay_tiep_nhan,
+       due_at_in_force, trang_thai_ho_so, supplement_count, false
+FROM dossiers
+WHERE trang_thai_ho_so IN (3, 7, 8, 9, 10) AND coalesce(ngay_ket_thuc_xu_ly, ngay_tra) > $2
+  AND received_day BETWEEN $4 AND $1 AND ngay_tiep_nhan <= $2 AND {_AGENCY}
+"""  # noqa: S608
+_OVERDUE_AT = "due_at_in_force < $2 AND NOT waiting"
 _OPEN_SQL = {
     by: f"SELECT {column} AS k, count(*) AS in_process,"  # noqa: S608
-    " count(*) FILTER (WHERE due_at_in_force < $2) AS overdue"
-    f" FROM dossiers WHERE {_OPEN} AND received_day BETWEEN $4 AND $1 AND {_AGENCY} GROUP BY 1"
+    f" count(*) FILTER (WHERE {_OVERDUE_AT}) AS overdue"
+    f" FROM ({_IN_PROCESS_AT}) AS d GROUP BY 1"
     for by, column in _OPEN_GROUPS.items()
 }
 _OVERDUE_SQL = f"""
 SELECT d.ma_ho_so, d.agency_code, d.ma_tthc, p.ten_tthc, d.trang_thai_ho_so, d.ngay_tiep_nhan,
        d.due_at_in_force, d.supplement_count
-FROM dossiers d LEFT JOIN procedures p USING (ma_tthc)
-WHERE d.{_OPEN} AND d.due_at_in_force < $1 AND ($2::text IS NULL OR d.agency_code = $2)
-ORDER BY d.due_at_in_force, d.ma_ho_so LIMIT $3
+FROM ({_IN_PROCESS_AT}) AS d LEFT JOIN procedures p USING (ma_tthc)
+WHERE {_OVERDUE_AT}
+ORDER BY d.due_at_in_force, d.ma_ho_so LIMIT $5
+"""  # noqa: S608
+_PROCESSING_DAYS_SQL = f"""
+SELECT coalesce(sum(extract(epoch FROM coalesce(ngay_ket_thuc_xu_ly, ngay_tra) - ngay_tiep_nhan)
+                / 86400.0), 0)::float8 AS days
+FROM dossiers WHERE processed_day BETWEEN $1 AND $2 AND {_AGENCY}
+"""  # noqa: S608
+_CATALOG_ONLINE_SQL = """
+SELECT count(*) AS procedures,
+       count(*) FILTER (WHERE muc_do_dvc IN ('toan_trinh', 'mot_phan')) AS procedures_online
+FROM procedures WHERE NOT withdrawn AND ten_tthc IS NOT NULL
+  AND ($1::text IS NULL OR agency_code = $1)
+"""
+# Per procedure over the period, joined with the catalog: what online service and online
+# payment are divided by (dossiers of procedures offered online; of fee-bearing procedures).
+_BY_PROCEDURE_KIND_SQL = f"""
+WITH per AS (
+    SELECT k.ma_tthc, sum(k.received) AS received, sum(k.online) AS online,
+           sum(k.paid_online) AS paid_online
+    FROM kpi_daily k WHERE k.day BETWEEN $1 AND $2 AND {_AGENCY.replace("agency_code", "k.agency_code")}
+    GROUP BY k.ma_tthc HAVING sum(k.received) > 0
+)
+SELECT
+  coalesce(sum(per.received) FILTER (WHERE p.muc_do_dvc IN ('toan_trinh', 'mot_phan')), 0)::bigint
+    AS received_online_capable,
+  coalesce(sum(per.online) FILTER (WHERE p.muc_do_dvc IN ('toan_trinh', 'mot_phan')), 0)::bigint
+    AS online_of_capable,
+  count(*) FILTER (WHERE p.fee_bearing) AS fee_procedures_with_dossiers,
+  count(*) FILTER (WHERE p.fee_bearing AND per.paid_online > 0) AS fee_procedures_paid_online,
+  coalesce(sum(per.received) FILTER (WHERE p.fee_bearing), 0)::bigint AS fee_dossiers,
+  coalesce(sum(per.paid_online) FILTER (WHERE p.fee_bearing), 0)::bigint
+    AS fee_dossiers_paid_online
+FROM per LEFT JOIN procedures p USING (ma_tthc)
 """  # noqa: S608
 
 
@@ -66,7 +115,8 @@ async def open_counts(
     agency: str | None,
     by: str | None = None,
 ) -> dict[Any, tuple[int, int]]:
-    """(in process, overdue) as of `now`: of the dossiers received in `period`, or of all (None)."""
+    """(in process, overdue) as of the moment `now`: of the dossiers received in `period`, or of
+    all (None). A past moment counts the dossiers closed since as still in process then."""
     start, end = (period.start, period.end) if period else (date.min, date.max)
     rows = await conn.fetch(_OPEN_SQL[by], end, now, agency, start)
     return {r["k"]: (int(r["in_process"]), int(r["overdue"])) for r in rows}
@@ -75,7 +125,7 @@ async def open_counts(
 async def backlog(
     conn: Connection, now: datetime, agency: str | None, by: str | None = None
 ) -> dict[Any, tuple[int, int]]:
-    """(in process, overdue) as of now, whenever received: the current backlog."""
+    """(in process, overdue) as of the moment `now`, whenever received: the backlog then."""
     return await open_counts(conn, None, now, agency, by)
 
 
@@ -102,8 +152,26 @@ async def figures_by(
 async def overdue_dossiers(
     conn: Connection | asyncpg.Pool, now: datetime, agency: str | None, limit: int
 ) -> list[dict[str, Any]]:
-    """The dossiers in process past their due date in force, the longest overdue first."""
-    return [dict(r) for r in await conn.fetch(_OVERDUE_SQL, now, agency, limit)]
+    """The dossiers in process past their due date in force as of `now`, longest overdue first."""
+    rows = await conn.fetch(_OVERDUE_SQL, date.max, now, agency, date.min, limit)
+    return [{k: v for k, v in r.items() if k != "waiting"} for r in rows]
+
+
+async def processing_days(conn: Connection, period: Period, agency: str | None) -> float:
+    """Sum over the dossiers processed in the period of their processing time, in days."""
+    return float(await conn.fetchval(_PROCESSING_DAYS_SQL, period.start, period.end, agency) or 0)
+
+
+async def catalog_online(conn: Connection, agency: str | None) -> tuple[int, int]:
+    """(procedures in the catalog, of which offered online), for the agency or city-wide."""
+    row = await conn.fetchrow(_CATALOG_ONLINE_SQL, agency)
+    return (int(row["procedures"]), int(row["procedures_online"])) if row else (0, 0)
+
+
+async def by_procedure_kind(conn: Connection, period: Period, agency: str | None) -> dict[str, int]:
+    """Dossiers of procedures offered online, of fee-bearing procedures; paid online."""
+    row = await conn.fetchrow(_BY_PROCEDURE_KIND_SQL, period.start, period.end, agency)
+    return {k: int(v or 0) for k, v in dict(row or {}).items()}
 
 
 async def late_by_procedure(conn: Connection, period: Period) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from reporting_service.adapters import catalog_store, locks, plan_store, read_mo
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.domain.figures import rollup_delta
 from reporting_service.domain.read_model import fold, plan_changes
+from reporting_service.domain.scoring import fee_bearing
 
 Handler = Callable[[Connection, list[Event]], Awaitable[list[Rejection]]]
 
@@ -92,6 +93,7 @@ class Handlers:
                         p.at_center,
                         str(p.muc_do_dvc),
                         p.catalog_version,
+                        fee_bearing(p.phi_le_phi),
                     )
                 )
             elif e.event_type == "procedure.withdrawn":

@@ -14,10 +14,18 @@ from pasc_contracts import now_vn
 from reporting_service.adapters import kpi_queries, read_model_store
 from reporting_service.app import documents, reports
 from reporting_service.app.dashboard import make_dashboard
+from reporting_service.app.index766 import make_index766
 from reporting_service.app.kpi import coverage, kpi_report, plan_progress
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.domain.agencies import AGENCY_NAMES
-from reporting_service.domain.periods import Period, PeriodError, checked, month_to_date, today_vn
+from reporting_service.domain.periods import (
+    Period,
+    PeriodError,
+    as_of_moment,
+    checked,
+    month_to_date,
+    today_vn,
+)
 from reporting_service.domain.report_document import (
     ReportDocument,
     Signing,
@@ -52,14 +60,16 @@ def make_api(
             return agency
         raise invalid("agency", f"unknown agency code {agency!r}; known: {', '.join(AGENCY_NAMES)}")
 
-    def period_param(start: date | None, end: date | None) -> Period:
-        default = month_to_date(today_vn())
+    def period_param(start: date | None, end: date | None, as_of: date | None = None) -> Period:
+        default = month_to_date(as_of or today_vn())
         try:
             return checked(
                 start or (end.replace(day=1) if end else default.start), end or default.end
             )
         except PeriodError as exc:
             raise invalid(exc.field, str(exc)) from exc
+
+    api.include_router(make_index766(pool, agency_param, period_param))
 
     @api.get("/v1/kpi")
     async def kpi(
@@ -70,22 +80,33 @@ def make_api(
             date | None, Query(alias="from", description="First day, YYYY-MM-DD")
         ] = None,
         end: Annotated[date | None, Query(alias="to", description="Last day, inclusive")] = None,
+        as_of: Annotated[
+            date | None,
+            Query(description="Day the figures are as of (end of day); default the period's end"),
+        ] = None,
     ) -> dict[str, Any]:
-        """Figures of the period, breakdowns by agency, procedure, field and day, coverage, plan, score."""
+        """Figures of the period, breakdowns by agency, procedure, field and day, coverage, plan,
+        the 766 index. In process and overdue are as of the end of `as_of` (default: the end of
+        the period, or now while it runs)."""
         code = await agency_param(agency)
-        period = period_param(start, end)
+        period = period_param(start, end, as_of)
+        moment = as_of_moment(as_of, period.end, now_vn())
         with metrics.query_seconds.labels("kpi").time():
             async with pool().acquire() as conn:
-                return await kpi_report(conn, period, code, now_vn())
+                return await kpi_report(conn, period, code, moment)
 
     @api.get("/v1/overdue")
     async def overdue(
         agency: Annotated[str | None, Query(description="Agency code; all without it")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        as_of: Annotated[
+            date | None, Query(description="As of the end of this day; default now")
+        ] = None,
     ) -> dict[str, Any]:
-        """Dossiers in process past their due date in force, as of now, the longest overdue first."""
+        """Dossiers in process past their due date in force (clock not stopped), as of the end
+        of `as_of` or now, the longest overdue first."""
         code = await agency_param(agency)
-        now = now_vn()
+        now = as_of_moment(as_of, today_vn(), now_vn())
         with metrics.query_seconds.labels("overdue").time():
             rows = await kpi_queries.overdue_dossiers(pool(), now, code, limit)
         for row in rows:

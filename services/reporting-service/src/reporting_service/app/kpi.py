@@ -6,12 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from pasc_runtime.db import Connection
-from reporting_service.adapters import catalog_store, kpi_queries, plan_store
+from reporting_service.adapters import catalog_store, index_inputs, kpi_queries, plan_store
 from reporting_service.domain import plan as plan_rules
 from reporting_service.domain.agencies import AGENCY_NAMES
 from reporting_service.domain.figures import Figures, rate
 from reporting_service.domain.periods import Period, today_vn
-from reporting_service.domain.scoring import score
+from reporting_service.domain.scoring import IndexInputs, score
 
 
 async def agency_names(conn: Connection) -> dict[str, str]:
@@ -46,12 +46,44 @@ async def plan_progress(
     return {**summary, "by_agency": [p.as_dict() for p in by_agency.values()]}
 
 
+async def index_inputs_for(
+    conn: Connection, period: Period, agency: str | None, as_of: datetime, figures: Figures
+) -> IndexInputs:
+    """What the 766 index of one scope is computed from (the period's figures given)."""
+    in_process, overdue = (await kpi_queries.backlog(conn, as_of, agency)).get(None, (0, 0))
+    procedures, procedures_online = await kpi_queries.catalog_online(conn, agency)
+    kinds = await kpi_queries.by_procedure_kind(conn, period, agency)
+    return IndexInputs(
+        figures=figures,
+        in_process=in_process,
+        in_process_overdue=overdue,
+        processing_days=await kpi_queries.processing_days(conn, period, agency),
+        procedures=procedures,
+        procedures_online=procedures_online,
+        **kinds,
+    )
+
+
+async def index766(
+    conn: Connection, period: Period, agency: str | None, as_of: datetime
+) -> dict[str, Any]:
+    """The 766 index of one scope (city-wide when agency is None), with its outside figures."""
+    figures = await kpi_queries.figures(conn, period, agency, as_of)
+    inputs = await index_inputs_for(conn, period, agency, as_of, figures)
+    return score(inputs, await index_inputs.latest(conn, period, agency))
+
+
 async def kpi_report(
     conn: Connection, period: Period, agency: str | None, now: datetime, *, detail: bool = True
 ) -> dict[str, Any]:
-    """The figures of the period (city-wide, or one agency) with breakdowns, coverage and score."""
+    """The figures of the period (city-wide, or one agency) with breakdowns, coverage and index.
+
+    `now` is the moment the figures are as of: in process and overdue are counted then (a past
+    period is judged as of its end, see periods.as_of_moment).
+    """
     figures = await kpi_queries.figures(conn, period, agency, now)
     in_process, overdue = (await kpi_queries.backlog(conn, now, agency)).get(None, (0, 0))
+    inputs = await index_inputs_for(conn, period, agency, now, figures)
     report: dict[str, Any] = {
         "scope": agency or "city",
         "agency": agency,
@@ -59,8 +91,9 @@ async def kpi_report(
         "to": period.end,
         "as_of": now,
         **figures.as_dict(),
+        "average_processing_days": inputs.average_processing_days,
         "backlog": {"in_process": in_process, "overdue": overdue},
-        "score": score(figures),
+        "score": score(inputs, await index_inputs.latest(conn, period, agency)),
     }
     if not detail:
         return report
@@ -71,15 +104,18 @@ async def kpi_report(
     by_field = await kpi_queries.figures_by(conn, period, agency, now, "field")
     daily = await kpi_queries.figures_by(conn, period, agency, now, "day")
     backlog = await kpi_queries.backlog(conn, now, agency, "agency")
+    # Every agency with activity in the period or a backlog as of its end: the agencies'
+    # backlog then adds up to the city's.
+    agencies = sorted(set(by_agency) | set(backlog), key=str)
     report["by_agency"] = [
         {
             "agency_code": k,
             "agency_name": names.get(k, k),
-            **f.as_dict(),
+            **by_agency.get(k, Figures()).as_dict(),
             "backlog_in_process": backlog.get(k, (0, 0))[0],
             "backlog_overdue": backlog.get(k, (0, 0))[1],
         }
-        for k, f in by_agency.items()
+        for k in agencies
     ]
     report["by_procedure"] = [
         {

@@ -12,11 +12,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pasc_runtime.db import Connection
 from reporting_service.adapters import catalog_store, kpi_queries, plan_store
 from reporting_service.app import format as fmt
-from reporting_service.app.kpi import agency_names, coverage, plan_progress
+from reporting_service.app.kpi import agency_names, coverage, index766, plan_progress
 from reporting_service.domain.agencies import AGENCY_CODES
 from reporting_service.domain.figures import Figures, change
-from reporting_service.domain.periods import month_period, previous_month, today_vn
-from reporting_service.domain.scoring import score
+from reporting_service.domain.periods import as_of_moment, month_period, previous_month, today_vn
 
 TEMPLATES = Environment(
     loader=PackageLoader("reporting_service", "templates"),
@@ -43,11 +42,13 @@ async def monthly_report(conn: Connection, month: str, now: datetime) -> dict[st
     period = month_period(month)
     before = previous_month(period)
     names = await agency_names(conn)
-    current = await kpi_queries.figures_by(conn, period, None, now, "agency")
-    previous = await kpi_queries.figures_by(conn, before, None, now, "agency")
+    # Each month is judged as of its own last day (in process, overdue), never as of today.
+    as_of, as_of_before = as_of_moment(None, period.end, now), as_of_moment(None, before.end, now)
+    current = await kpi_queries.figures_by(conn, period, None, as_of, "agency")
+    previous = await kpi_queries.figures_by(conn, before, None, as_of_before, "agency")
     codes = list(AGENCY_CODES) + sorted((set(current) | set(previous)) - set(AGENCY_CODES))
-    city_now = await kpi_queries.figures(conn, period, None, now)
-    city_before = await kpi_queries.figures(conn, before, None, now)
+    city_now = await kpi_queries.figures(conn, period, None, as_of)
+    city_before = await kpi_queries.figures(conn, before, None, as_of_before)
     submissions = {r["agency_code"]: r for r in await plan_store.monthly_reports(conn, month)}
     return {
         "month": month,
@@ -56,7 +57,8 @@ async def monthly_report(conn: Connection, month: str, now: datetime) -> dict[st
         "period": period,
         "generated_at": now,
         "city": _compare(city_now, city_before),
-        "score": score(city_now),
+        "as_of": as_of,
+        "score": await index766(conn, period, None, as_of),
         "agencies": [
             {
                 "agency_code": code,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from pasc_contracts import VN_TZ
 
@@ -15,6 +15,17 @@ MAX_DAYS = 3 * 366
 
 def today_vn(now: datetime | None = None) -> date:
     return (now or datetime.now(VN_TZ)).astimezone(VN_TZ).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of a day in Vietnam's calendar."""
+    return datetime.combine(day, time.max, VN_TZ)
+
+
+def as_of_moment(day: date | None, period_end: date, now: datetime) -> datetime:
+    """The moment figures are "as of": the end of `day` (default: the period's last day), never
+    after now. A past month is judged as of its last day, not as of today."""
+    return min(end_of_day(day or period_end), now)
 
 
 @dataclass(frozen=True)

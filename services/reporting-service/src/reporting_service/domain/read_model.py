@@ -11,6 +11,12 @@ from pasc_contracts.events.dossier import DossierSnapshot
 
 IN_PROCESS = frozenset({2, 4, 5, 6})
 PROCESSED = frozenset({9, 10})
+CLOSED = frozenset({3, 7, 8, 9, 10})  # refused, withdrawn, stopped, processed, returned
+# The legal clock stops while the applicant acts: a supplement requested (5) or a financial
+# obligation to pay (6). Decree 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP and Circular
+# 01/2018/TT-VPCP: the time to supplement or to pay is not counted in the processing time
+# (docs/chi-so-766.md, "As of a date").
+CLOCK_STOPPED = frozenset({5, 6})
 
 
 def vn_day(moment: datetime) -> date:
@@ -69,8 +75,35 @@ class DossierFacts:
     def in_process(self) -> bool:
         return self.status in IN_PROCESS
 
-    def overdue_at(self, now: datetime) -> bool:
-        return self.in_process and self.due_at_in_force < now
+    @property
+    def closed_at(self) -> datetime | None:
+        """When a closed dossier closed (NgayKetThucXuLy, else NgayTra); None while open."""
+        return self.finished_at if self.status in CLOSED else None
+
+    def in_process_at(self, moment: datetime) -> bool:
+        """Received by `moment` and not closed by then.
+
+        The read model keeps each dossier's latest state, not its history: a dossier closed
+        after `moment` was in process at `moment`; a closed one without a closing date
+        (refused, withdrawn or stopped without NgayKetThucXuLy) is taken as closed.
+        """
+        if self.ngay_tiep_nhan > moment:
+            return False
+        if self.in_process:
+            return True
+        closed = self.closed_at
+        return closed is not None and closed > moment
+
+    def overdue_at(self, moment: datetime) -> bool:
+        """In process at `moment`, past its due date in force, and its clock not stopped.
+
+        The clock is taken as stopped when the dossier is still waiting on the applicant
+        (status 5 or 6) now; a dossier that waited at `moment` and has moved on since is not
+        known to have waited (the stream carries states, not the times of their changes).
+        """
+        if not self.in_process_at(moment) or self.due_at_in_force >= moment:
+            return False
+        return not (self.in_process and self.status in CLOCK_STOPPED)
 
     @classmethod
     def of(cls, snap: DossierSnapshot) -> DossierFacts:

@@ -1,0 +1,152 @@
+"""The 766 index API: the index per scope and agency, and the office's audited outside figures."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from pasc_contracts import now_vn
+from reporting_service.adapters import index_inputs
+from reporting_service.app.kpi import agency_names, index766
+from reporting_service.domain.periods import MAX_DAYS, Period, as_of_moment
+from reporting_service.domain.scoring import INDICATORS, OUTSIDE_CODES
+
+AgencyParam = Callable[[str | None], Awaitable[str | None]]
+PeriodParam = Callable[[date | None, date | None, date | None], Period]
+
+
+class OutsideFigureIn(BaseModel):
+    """A figure the dossier stream cannot give, entered by the office (kept, never changed)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    indicator: str = Field(description=f"One of: {', '.join(OUTSIDE_CODES)}")
+    agency: str | None = Field(default=None, description="Agency code; city-wide without it")
+    start: date = Field(alias="from", description="First day the figure covers")
+    end: date = Field(alias="to", description="Last day the figure covers")
+    numerator: float = Field(ge=0, description="E.g. satisfied ratings")
+    denominator: float = Field(gt=0, description="E.g. all ratings")
+    source: str = Field(min_length=3, max_length=500, description="Where the figure comes from")
+    entered_by: str = Field(min_length=2, max_length=200, description="Who enters it")
+    reason: str = Field(min_length=3, max_length=1000, description="Why it is entered")
+
+
+def refused(field: str, code: str, message: str) -> HTTPException:
+    """A 422 naming the field, with a Vietnamese message and a stable machine code."""
+    return HTTPException(422, [{"loc": ["body", field], "msg": message, "type": code}])
+
+
+def make_index766(
+    pool: Callable[[], asyncpg.Pool], agency_param: AgencyParam, period_param: PeriodParam
+) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/v1/index766")
+    async def index(
+        agency: Annotated[
+            str | None, Query(description="Agency code; city-wide without it")
+        ] = None,
+        start: Annotated[date | None, Query(alias="from", description="First day")] = None,
+        end: Annotated[date | None, Query(alias="to", description="Last day, inclusive")] = None,
+        as_of: Annotated[date | None, Query(description="As of the end of this day")] = None,
+    ) -> dict[str, Any]:
+        """The 766 index out of 100 with its six groups and sub-indicators; city-wide also per
+        agency (every agency with dossiers in the period or a backlog as of its end)."""
+        code = await agency_param(agency)
+        period = period_param(start, end, as_of)
+        moment = as_of_moment(as_of, period.end, now_vn())
+        async with pool().acquire() as conn:
+            result: dict[str, Any] = {
+                "scope": code or "city",
+                "from": period.start,
+                "to": period.end,
+                "as_of": moment,
+                **await index766(conn, period, code, moment),
+            }
+            if code is None:
+                names = await agency_names(conn)
+                rows = await conn.fetch(
+                    "SELECT DISTINCT agency_code FROM kpi_daily WHERE day BETWEEN $1 AND $2"
+                    " UNION SELECT DISTINCT agency_code FROM dossiers"
+                    " WHERE trang_thai_ho_so IN (2, 4, 5, 6)",
+                    period.start,
+                    period.end,
+                )
+                by_agency = []
+                for a in sorted(r["agency_code"] for r in rows):
+                    one = await index766(conn, period, a, moment)
+                    by_agency.append(
+                        {
+                            "agency_code": a,
+                            "agency_name": names.get(a, a),
+                            **{k: one[k] for k in ("points", "complete", "band", "band_name")},
+                            "measured_max_points": one["measured_max_points"],
+                            "groups": [
+                                {k: g[k] for k in ("code", "max_points", "points")}
+                                for g in one["groups"]
+                            ],
+                        }
+                    )
+                result["by_agency"] = by_agency
+        return result
+
+    @router.post("/v1/index766/inputs", status_code=201)
+    async def enter(figure: OutsideFigureIn) -> dict[str, Any]:
+        """Enter an outside figure (survey results, complaints, the portal's publication checks).
+
+        Kept append-only with who, why, where from and when; the latest entry for an
+        indicator, scope and period is the one the index uses, earlier ones stay as the trail.
+        """
+        if figure.indicator not in OUTSIDE_CODES:
+            known = ", ".join(OUTSIDE_CODES)
+            data = figure.indicator in INDICATORS
+            raise refused(
+                "indicator",
+                "indicator_from_data" if data else "unknown_indicator",
+                f"Chỉ tiêu '{figure.indicator}' "
+                + ("được tính từ dữ liệu hồ sơ, không nhập tay" if data else "không có")
+                + f"; chỉ nhập được: {known}.",
+            )
+        if figure.numerator > figure.denominator:
+            raise refused("numerator", "numerator_above_denominator", "Tử số lớn hơn mẫu số.")
+        if figure.start > figure.end:
+            raise refused("from", "period_reversed", "Ngày bắt đầu sau ngày kết thúc.")
+        if (figure.end - figure.start).days + 1 > MAX_DAYS:
+            raise refused("to", "period_too_long", f"Kỳ dài hơn {MAX_DAYS} ngày.")
+        try:
+            agency = await agency_param(figure.agency)
+        except HTTPException as exc:
+            raise refused("agency", "unknown_agency", "Mã cơ quan không có.") from exc
+        return await index_inputs.append(
+            pool(),
+            indicator=figure.indicator,
+            agency=agency,
+            start=figure.start,
+            end=figure.end,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+            source=figure.source.strip(),
+            entered_by=figure.entered_by.strip(),
+            reason=figure.reason.strip(),
+        )
+
+    @router.get("/v1/index766/inputs")
+    async def entered(
+        indicator: Annotated[str | None, Query(description="One indicator; all without it")] = None,
+        agency: Annotated[
+            str | None, Query(description="Agency code; 'city' for city-wide; all without it")
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        """Every outside figure entered, newest first: the audit trail."""
+        every = agency is None
+        code = None if agency in (None, "city") else await agency_param(agency)
+        rows = await index_inputs.history(pool(), indicator, code, every_scope=every, limit=limit)
+        return {"inputs": rows}
+
+    return router
