@@ -65,3 +65,10 @@ def test_syncs_only_move_forward_per_dossier() -> None:
         ma, status = sync.record["MaHoSo"], sync.record["TrangThaiHoSo"]
         assert order[status] >= order.get(last.get(ma, 1), 0), (ma, last.get(ma), status)
         last[ma] = status
+
+
+def test_the_demo_link_opens_the_dashboard_on_the_demo_month() -> None:
+    from pasc_simulator.demo import Urls, dashboard_url
+
+    assert dashboard_url(Urls(), "2023-05").endswith("/dashboard?date=2023-05-31")
+    assert dashboard_url(Urls(), "2024-02").endswith("/dashboard?date=2024-02-29")

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pasc_simulator.demo import LAST_PROCEDURE, Urls, month_params, run_demo
+from pasc_simulator.demo import LAST_PROCEDURE, Urls, dashboard_url, month_params, run_demo
 from pasc_simulator.receivers import serve
 from support.processes import free_port, run_service
 
@@ -73,8 +73,9 @@ def test_shortened_demo_summary_matches_the_api_and_the_simulation(
         f"{platform.reporting}/v1/kpi", params=month_params(*period)
     ).json()
     assert {k: api[k] for k in FIGURES} == {k: summary["kpi"][k] for k in FIGURES}
-    dashboard = httpx.get(f"{platform.reporting}/dashboard")
+    dashboard = httpx.get(dashboard_url(platform, summary["month"]))  # the link the demo prints
     assert dashboard.status_code == 200
+    assert f'"month": "{summary["month"]}"' in dashboard.text  # opens on the demo's month
 
     cioc, department = summary["receivers"]["cioc"], summary["receivers"]["department-sxd"]
     assert cioc["by_type"].get("kpi.snapshot", 0) > 0 and cioc["duplicates"] == 0

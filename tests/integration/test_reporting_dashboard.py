@@ -1,8 +1,10 @@
 """The dashboard in a real headless browser (Debian's chromium, driven by Playwright).
 
 A real reporting-service, fed ~300 generated dossiers over 30 days of a month of their own,
-serves /dashboard: it loads, shows the figures the API gives, logs no console error, and a
-screenshot is kept in test-artifacts/. Skipped only when /usr/bin/chromium is absent.
+serves /dashboard: it loads, shows the figures the API gives, the agencies' overdue dossiers add
+up to the city's, everything fits a 1920×1080 wall screen with nothing below the fold, it links
+to the month's reports, logs no console error, and a screenshot is kept in test-artifacts/.
+Skipped only when /usr/bin/chromium is absent.
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ async def api(service: RunningService, path: str, **params: str) -> Any:
     return response.json()
 
 
+async def api_status(service: RunningService, path: str) -> int:
+    async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+        return (await client.get(path)).status_code
+
+
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
 )
@@ -150,11 +157,46 @@ async def test_dashboard_shows_the_api_figures_in_a_real_browser(
                 row = page.locator(f'#agency-rows tr[data-agency="{agency["agency_code"]}"] td')
                 assert await row.nth(1).get_attribute("data-value") == str(agency["received"])
                 assert await row.nth(2).get_attribute("data-value") == str(agency["processed"])
+            # The agencies' overdue dossiers add up to the city's: every agency with a backlog as
+            # of the day shown is listed, in the API and on the screen.
+            city_overdue = await page.get_attribute('[data-figure="overdue"] .value', "data-value")
+            assert city_overdue == str(kpi["backlog"]["overdue"])
+            assert sum(a["backlog_overdue"] for a in kpi["by_agency"]) == kpi["backlog"]["overdue"]
+            assert (
+                sum(a["backlog_in_process"] for a in kpi["by_agency"])
+                == (kpi["backlog"]["in_process"])
+            )
+            row_overdue = await page.eval_on_selector_all(
+                "#agency-rows tr", "rows => rows.map(r => Number(r.lastElementChild.dataset.value))"
+            )
+            assert len(row_overdue) == len(kpi["by_agency"])
+            assert sum(row_overdue) == int(city_overdue) > 0
+            total = await page.get_attribute('#agency-total [data-total="overdue"]', "data-value")
+            assert total == city_overdue
+            # Nothing below the fold (or beyond the right edge) at 1920×1080.
+            outside = await page.evaluate(
+                """() => [...document.querySelectorAll('header, .card, .panel, tr, svg')]
+                  .map(e => [e.id || e.className || e.tagName, e.getBoundingClientRect()])
+                  .filter(([, r]) => r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5)
+                  .map(([name, r]) => name + ' ' + Math.round(r.bottom) + ' ' + Math.round(r.right))"""
+            )
+            assert outside == []
+            # The 766 index out of 100 with its six groups; the date picker; the month's reports.
+            assert await page.locator("#index-groups tr").count() == 6
+            score_text = await page.text_content('[data-figure="score"] .value') or ""
+            assert score_text.endswith("/100")
+            assert await page.get_attribute("#date", "value") == SHOWN.isoformat()
+            month_id = f"{SHOWN.year:04d}-{SHOWN.month:02d}"
+            for kind in ("html", "docx", "xlsx"):
+                href = await page.get_attribute(f"#report-{kind}", "href")
+                assert href == f"v1/reports/monthly/{month_id}.{kind}"
+            report = await api_status(reporting, f"/v1/reports/monthly/{month_id}.html")
+            assert report == 200
             bars = await page.locator("#trend svg rect").count()
             assert bars == 30
             assert await page.locator("#overdue-rows tr").count() >= 1
             ARTIFACTS.mkdir(exist_ok=True)
-            await page.screenshot(path=str(ARTIFACTS / "reporting-dashboard.png"), full_page=True)
+            await page.screenshot(path=str(ARTIFACTS / "reporting-dashboard.png"))
             english = await browser.new_page()
             await english.goto(f"{reporting.url}/dashboard?lang=en&date={SHOWN.isoformat()}")
             await english.wait_for_selector("body[data-loaded=true]", timeout=20_000)

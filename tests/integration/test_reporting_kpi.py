@@ -173,9 +173,10 @@ def catalog_and_plan_events() -> list[Event]:
 
     procedures = [
         ev(catalog.ProcedureRegistered, {**catalog.ProcedureRegistered.EXAMPLE_PAYLOAD,
-           "ma_tthc": code, "ten_tthc": f"Thủ tục kiểm thử {code}", "agency_code": agency},
-           "catalog-service")
-        for code, agency in ((P1, "SXD"), (P2, "SXD"), (P3, "STP"))
+           "ma_tthc": code, "ten_tthc": f"Thủ tục kiểm thử {code}", "agency_code": agency,
+           "phi_le_phi": fee}, "catalog-service")
+        for code, agency, fee in ((P1, "SXD", "50.000 đồng/hồ sơ"), (P2, "SXD", "Không"),
+                                  (P3, "STP", None))
     ]  # fmt: skip
     coverage = [
         ev(catalog.CoverageChanged, {"agency_code": "SXD", "eligible": 80, "at_center": 78,
@@ -272,12 +273,23 @@ async def assert_all_figures(service: RunningService, database_url: str) -> None
     )
     assert subset(previous, EXPECTED_PREVIOUS) == EXPECTED_PREVIOUS
     score = {g["code"]: g for g in report["score"]["groups"]}
-    assert score["tien_do_giai_quyet"]["points"] == 8.0  # 20 × 0.4
-    assert score["dich_vu_truc_tuyen"]["indicators"][0]["points"] == 12.0  # online 50 % = full
-    assert (
-        score["muc_do_hai_long"]["supported"] is False
-        and score["muc_do_hai_long"]["points"] is None
+    # Timeliness counts the processed on time and the backlog within time as of the month's end
+    # (the backlog is every dossier then in process, whenever received).
+    backlog = report["backlog"]
+    within = backlog["in_process"] - backlog["overdue"]
+    assert score["tien_do_giai_quyet"]["points"] == round(
+        20 * (2 + within) / (5 + backlog["in_process"]), 2
     )
+    online = {i["code"]: i for i in score["dich_vu_truc_tuyen"]["indicators"]}
+    assert online["ho_so_truc_tuyen"]["points"] == 3.0  # 6 × 5 online / 10 (all offered online)
+    payment = {i["code"]: i for i in score["thanh_toan_truc_tuyen"]["indicators"]}
+    assert (payment["ho_so_tttt"]["numerator"], payment["ho_so_tttt"]["denominator"]) == (1, 4)
+    assert payment["ho_so_tttt"]["points"] == 1.25  # 5 × 1 paid online / 4 of the fee-bearing P1
+    assert payment["tthc_phat_sinh_tttt"]["points"] == 5.0  # P1 has a dossier paid online
+    assert score["muc_do_hai_long"]["points"] == 2.4  # 6 × 2 on time / 5 processed
+    assert score["muc_do_hai_long"]["complete"] is False  # the survey and complaints are outside
+    assert score["cong_khai_minh_bach"]["supported"] is False
+    assert report["score"]["max_points"] == 100 and report["score"]["band"] is None
     conn = await asyncpg.connect(database_url, server_settings={"search_path": service.schema})
     try:
         assert await rollup_drift(conn) == 0  # the incremental rollups equal a recomputation
@@ -308,6 +320,76 @@ async def test_scripted_dossiers_give_the_expected_figures(
     assert state["revision"] == 5
     assert state["events_applied"] == 10  # 5 events + the 5 re-sent under new ids; duplicates none
     await assert_all_figures(reporting, database_url)
+
+
+async def test_a_past_month_is_as_of_its_last_day(reporting: RunningService) -> None:
+    """The previous month's overdue figure is the hand count as of its last day: CROSSING
+    (received on the 26th, due the 28th, processed on the 2nd of this month) was in process and
+    overdue then; PREVIOUS was processed on the 24th. Today's date plays no part."""
+    await wait_for_figures(reporting)
+    before = {
+        "from": day(1, -1).date().isoformat(),
+        "to": (MONTH_START - timedelta(days=1)).isoformat(),
+    }
+    previous = await kpi(reporting, **before)
+    assert (previous["in_process"], previous["overdue"]) == (1, 1)
+    assert previous["as_of"].startswith(before["to"] + "T23:59:59")
+    # As of the 27th CROSSING was in process and not yet due.
+    early = await kpi(reporting, **before, as_of=day(27, -1).date().isoformat())
+    assert (early["in_process"], early["overdue"]) == (1, 0)
+    # This month as of the 10th: SUPPLEMENT, TWO-SUPPLEMENTS (processed later), OPEN-OVERDUE
+    # (due the 9th), OPEN-FUTURE and PAID (received the 10th, due the 11th) were in process.
+    tenth = await kpi(reporting, to=day(10).date().isoformat())
+    assert (tenth["in_process"], tenth["overdue"]) == (5, 1)
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+        listed = await client.get(
+            "/v1/overdue", params={"agency": "SXD", "as_of": day(10).date().isoformat()}
+        )
+    ours = [d for d in listed.json()["dossiers"] if d["ma_ho_so"].startswith(f"RPT-{RUN}-")]
+    assert [d["ma_ho_so"] for d in ours] == [f"RPT-{RUN}-OPEN-OVERDUE"]
+
+
+async def test_outside_figures_are_entered_with_who_and_why_and_kept(
+    reporting: RunningService,
+) -> None:
+    await wait_for_figures(reporting)
+    period = {"from": MONTH_START.isoformat(), "to": MONTH_END.isoformat()}
+    figure = {**period, "indicator": "hai_long_danh_gia", "agency": "SXD", "numerator": 45,
+              "denominator": 50, "source": "Khảo sát tháng", "entered_by": "Văn phòng UBND",
+              "reason": "Kết quả khảo sát mức độ hài lòng"}  # fmt: skip
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+        first = await client.post("/v1/index766/inputs", json=figure)
+        second = await client.post("/v1/index766/inputs", json={**figure, "numerator": 40,
+                                   "reason": "Sửa số liệu khảo sát"})  # fmt: skip
+        bad = {
+            "indicator": {**figure, "indicator": "dung_han"},
+            "numerator": {**figure, "numerator": 60},
+            "agency": {**figure, "agency": "NOPE"},
+            "source": {**figure, "source": ""},
+            "extra": {**figure, "extra": 1},
+        }
+        refused = {k: await client.post("/v1/index766/inputs", json=v) for k, v in bad.items()}
+        index = (await client.get("/v1/index766", params={**period, "agency": "SXD"})).json()
+        city = (await client.get("/v1/index766", params=period)).json()
+        trail = (
+            await client.get(
+                "/v1/index766/inputs", params={"agency": "SXD", "indicator": "hai_long_danh_gia"}
+            )
+        ).json()["inputs"]
+    assert first.status_code == second.status_code == 201, first.text
+    for field, response in refused.items():
+        assert response.status_code == 422, (field, response.text)
+    assert refused["indicator"].json()["detail"][0]["type"] == "indicator_from_data"
+    survey = next(
+        i for g in index["groups"] for i in g["indicators"] if i["code"] == "hai_long_danh_gia"
+    )
+    assert survey["points"] == 4.8  # 6 × 40/50: the correction, the latest entry, is used
+    assert survey["outside"]["entered_by"] == "Văn phòng UBND"
+    assert survey["outside"]["reason"] == "Sửa số liệu khảo sát"
+    ids = [r["id"] for r in trail]
+    assert first.json()["id"] in ids and second.json()["id"] in ids  # both kept
+    assert {a["agency_code"] for a in city["by_agency"]} >= {"SXD", "STP"}
+    assert all(a["points"] is not None for a in city["by_agency"] if a["agency_code"] == "SXD")
 
 
 async def test_rebuild_replays_into_a_fresh_read_model_with_the_same_figures(
@@ -413,7 +495,7 @@ async def test_cioc_snapshots_and_prometheus_metrics(
         assert parsed.payload.period_from == parsed.payload.period_to.replace(
             day=1
         )  # month to date
-        assert parsed.payload.score is not None and len(parsed.payload.score.groups) == 5
+        assert parsed.payload.score is not None and len(parsed.payload.score.groups) == 6
         assert parsed.payload.backlog_in_process is not None
 
     deadline = time.monotonic() + 20

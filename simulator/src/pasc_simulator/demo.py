@@ -424,11 +424,18 @@ def print_summary(summary: dict[str, Any], urls: Urls) -> None:
         f"task 11 for {LAST_PROCEDURE[1]}: {_task11_line(summary['task11'])}"
     )
     console.print(
-        f"\nDashboard: {urls.reporting}/dashboard   KPI API: {urls.reporting}/v1/kpi\n"
+        f"\nDashboard: {dashboard_url(urls, summary['month'])}   KPI API: {urls.reporting}/v1/kpi\n"
         f"AsyncAPI: {urls.gateway}/asyncapi {urls.task}/asyncapi {urls.catalog}/asyncapi {urls.reporting}/asyncapi\n"
         f"Metrics:  {urls.gateway}/metrics (and /metrics on every service)   Logs: make logs\n"
         f"Stop everything: make down"
     )
+
+
+def dashboard_url(urls: Urls, month: str) -> str:
+    """The dashboard on the demo's month (as of its last day), not on today's nearly empty one."""
+    year, number = (int(part) for part in month.split("-"))
+    last = calendar.monthrange(year, number)[1]
+    return f"{urls.reporting}/dashboard?date={year:04d}-{number:02d}-{last:02d}"
 
 
 def _task11_line(task: dict[str, Any]) -> str:

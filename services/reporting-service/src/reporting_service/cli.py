@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -64,3 +65,65 @@ def monthly_report(
         path = out / f"bao-cao-{month}-{table}.csv"
         path.write_text(reports.render_csv(report, table), encoding="utf-8")
         typer.echo(str(path))
+
+
+@app.command()
+def figures(
+    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD"),
+    end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Day the figures are as of (default: the last day, or now)"
+    ),
+    agency: str | None = typer.Option(None, help="Agency code; city-wide without it"),
+) -> None:
+    """Print the period's figures and the 766 index, in process and overdue as of a day."""
+    from datetime import date
+
+    import asyncpg
+
+    from pasc_contracts import now_vn
+    from reporting_service.app import format as fmt
+    from reporting_service.app.kpi import kpi_report
+    from reporting_service.domain.periods import PeriodError, as_of_moment, checked
+    from reporting_service.settings import Settings
+
+    def day(text: str, option: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise typer.BadParameter(
+                f"'{text}' không phải ngày YYYY-MM-DD", param_hint=option
+            ) from None
+
+    try:
+        period = checked(day(start, "--from"), day(end, "--to"))
+    except PeriodError as exc:
+        raise typer.BadParameter(str(exc), param_hint=f"--{exc.field}") from exc
+    moment = as_of_moment(day(as_of, "--as-of") if as_of else None, period.end, now_vn())
+    settings = Settings()
+
+    async def report() -> dict[str, Any]:
+        conn = await asyncpg.connect(
+            settings.database_url, server_settings={"search_path": settings.db_schema}
+        )
+        try:
+            return await kpi_report(conn, period, agency, moment, detail=False)
+        finally:
+            await conn.close()
+
+    r = asyncio.run(report())
+    backlog, score = r["backlog"], r["score"]
+    typer.echo(f"{agency or 'Toàn thành phố'}: {fmt.vn_date(period.start)} – {fmt.vn_date(period.end)},"
+               f" tính đến {fmt.vn_date(moment)}")  # fmt: skip
+    for key, label in (("received", "Tiếp nhận"), ("processed", "Đã giải quyết"),
+                       ("on_time", "Đúng hạn"), ("late", "Quá hạn (đã giải quyết)"),
+                       ("in_process", "Đang giải quyết (nhận trong kỳ)"),
+                       ("overdue", "Đang quá hạn (nhận trong kỳ)")):  # fmt: skip
+        typer.echo(f"  {label}: {fmt.number(r[key])}")
+    typer.echo(f"  Tồn đang giải quyết: {fmt.number(backlog['in_process'])},"
+               f" trong đó quá hạn: {fmt.number(backlog['overdue'])}")  # fmt: skip
+    points = score["points"]
+    rating = score["band_name"] if score["complete"] else "chưa đủ số liệu để xếp loại"
+    typer.echo(f"  Chỉ số 766: {fmt.number(points)}/100 ({rating})")
+    for g in score["groups"]:
+        typer.echo(f"    {g['name']}: {fmt.number(g['points'])}/{fmt.number(g['max_points'])}")

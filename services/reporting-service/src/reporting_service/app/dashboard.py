@@ -1,7 +1,9 @@
 """The dashboard page for the CIOC screen and the office: one HTML page, its script and style.
 
 Everything it needs is in the package (no CDN): the trend chart is drawn as inline SVG.
-Vietnamese by default, `?lang=en` for English; `?date=YYYY-MM-DD` shows another day.
+Vietnamese by default, `?lang=en` for English; `?date=YYYY-MM-DD` (or the date picker) shows
+another day: the month to that day, in process and overdue as of its end. Laid out for a
+1920×1080 wall screen with nothing below the fold; links to the month's reports.
 """
 
 from __future__ import annotations
@@ -33,7 +35,20 @@ LABELS: dict[str, dict[str, str]] = {
         "digitized_rate": "Số hóa",
         "in_process": "Đang giải quyết",
         "overdue": "Quá hạn",
-        "score": "Điểm chỉ số 766",
+        "score": "Chỉ số 766 (/100)",
+        "as_of": "Số liệu đến hết ngày",
+        "figures_as_of": "tính đến",
+        "end_of_day": "hết ngày",
+        "show": "Xem",
+        "reports": "Báo cáo tháng",
+        "total": "Cộng các cơ quan",
+        "backlog_note": "(đang giải quyết, quá hạn: đến hết ngày xem)",
+        "index_title": "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)",
+        "band": "Xếp loại",
+        "partial": "chưa đủ số liệu",
+        "partial_note": "chưa đủ chỉ tiêu thành phần, điểm trên {m} điểm chấm được; chưa xếp loại",
+        "missing": "Chưa có số liệu",
+        "avg_days": "Thời gian giải quyết bình quân (ngày)",
         "agency": "Cơ quan",
         "agencies": "Theo cơ quan",
         "trend": "Xu hướng 30 ngày",
@@ -63,7 +78,20 @@ LABELS: dict[str, dict[str, str]] = {
         "digitized_rate": "Digitized",
         "in_process": "In process",
         "overdue": "Overdue",
-        "score": "Index 766 points",
+        "score": "Index 766 (/100)",
+        "as_of": "Figures through",
+        "figures_as_of": "as of",
+        "end_of_day": "the end of",
+        "show": "Show",
+        "reports": "Monthly report",
+        "total": "Sum of agencies",
+        "backlog_note": "(in process, overdue: as of the day shown)",
+        "index_title": "Service to citizens and businesses (Decision 766/QĐ-TTg)",
+        "band": "Rating",
+        "partial": "incomplete",
+        "partial_note": "sub-indicators missing, points out of the {m} measured; no rating",
+        "missing": "No figure yet",
+        "avg_days": "Average processing time (days)",
         "agency": "Agency",
         "agencies": "By agency",
         "trend": "30-day trend",
@@ -103,6 +131,8 @@ def make_dashboard(refresh_s: int) -> APIRouter:
             "date": shown.isoformat(),
             "month_from": month.start.isoformat(),
             "trend_from": trailing_days(shown).start.isoformat(),
+            "month": f"{shown.year:04d}-{shown.month:02d}",
+            "month_label": f"{shown.month:02d}/{shown.year:04d}",
             "refresh_s": refresh or refresh_s,
             "other_lang_query": "?lang="
             + ("en" if lang == "vi" else "vi")

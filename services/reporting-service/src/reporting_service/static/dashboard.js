@@ -11,6 +11,12 @@
   function fmtRate(v) { return v === null || v === undefined ? "–" : pct.format(v); }
   function fmtDate(iso) { const [y, m, d] = iso.slice(0, 10).split("-"); return d + "/" + m + "/" + y; }
 
+  // The API writes moments in Vietnam's time (+07:00): read the clock off the text itself.
+  function fmtMoment(iso) {
+    const time = iso.slice(11, 16);
+    return (time === "23:59" ? L.end_of_day + " " : time + " ") + fmtDate(iso);
+  }
+
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
@@ -37,6 +43,8 @@
       digitized_rate: [kpi.digitized_rate, "rate"], in_process: [kpi.backlog.in_process, "count"],
       overdue: [kpi.backlog.overdue, "count"], score: [kpi.score.points, "points"],
     };
+    const band = document.getElementById("band");
+    band.textContent = kpi.score.complete ? kpi.score.band_name : L.partial;
     for (const [key, [value, kind]] of Object.entries(values)) {
       const node = document.querySelector('[data-figure="' + key + '"] .value');
       node.dataset.value = value === null ? "" : String(value);
@@ -45,20 +53,55 @@
       else node.textContent = fmtNumber(value);
     }
     document.getElementById("period").textContent =
-      L.month + " " + config.month_from.slice(5, 7) + "/" + config.month_from.slice(0, 4) + " " + L.until + " " + fmtDate(config.date);
+      L.month + " " + config.month_from.slice(5, 7) + "/" + config.month_from.slice(0, 4) + " " + L.until + " " + fmtDate(config.date)
+      + " · " + L.figures_as_of + " " + fmtMoment(kpi.as_of);
   }
 
   function renderAgencies(kpi) {
     const body = document.getElementById("agency-rows");
-    const rows = kpi.by_agency.slice().sort((a, b) => b.received - a.received || a.agency_code.localeCompare(b.agency_code));
+    // Every agency with dossiers in the period or a backlog as of the day shown: their backlog
+    // adds up to the city's (the total row under the table).
+    const rows = kpi.by_agency.slice().sort((a, b) =>
+      b.backlog_overdue - a.backlog_overdue || b.received - a.received || a.agency_code.localeCompare(b.agency_code));
     body.replaceChildren(...rows.map((a) => {
       const tr = el("tr", { "data-agency": a.agency_code });
-      tr.append(el("td", {}, a.agency_name), cell(a.received), cell(a.processed),
+      tr.append(el("td", { class: "name", title: a.agency_name }, a.agency_name), cell(a.received), cell(a.processed),
         cell(a.on_time_rate, "rate", a.on_time_rate !== null && a.on_time_rate < 0.9 ? "bad" : "good"),
         cell(a.online_rate, "rate"), cell(a.digitized_rate, "rate"), cell(a.backlog_in_process),
         cell(a.backlog_overdue, "count", a.backlog_overdue > 0 ? "bad" : ""));
       return tr;
     }));
+    const total = document.getElementById("agency-total").children;
+    const sums = { in_process: 0, overdue: 0 };
+    for (const a of rows) { sums.in_process += a.backlog_in_process; sums.overdue += a.backlog_overdue; }
+    const values = [kpi.received, kpi.processed, kpi.on_time_rate, kpi.online_rate, kpi.digitized_rate, sums.in_process, sums.overdue];
+    values.forEach((v, i) => {
+      const td = total[i + 1];
+      td.dataset.value = v === null ? "" : String(v);
+      td.textContent = i >= 2 && i <= 4 ? fmtRate(v) : fmtNumber(v);
+    });
+  }
+
+  function renderIndex(kpi) {
+    const s = kpi.score;
+    const body = document.getElementById("index-groups");
+    body.replaceChildren(...s.groups.map((g) => {
+      const tr = el("tr", { "data-group": g.code });
+      const missing = g.indicators.filter((i) => i.points === null).map((i) => i.name);
+      const bar = el("div", { class: "bar" });
+      const fill = el("span"); fill.style.width = Math.round(100 * (g.points || 0) / g.max_points) + "%"; bar.append(fill);
+      const barCell = el("td"); barCell.append(bar);
+      const points = el("td", { class: "n" + (g.points === null ? " missing" : ""), "data-value": g.points === null ? "" : String(g.points) },
+        (g.points === null ? "–" : fmtNumber(g.points)) + "/" + fmtNumber(g.max_points));
+      const name = el("td", { class: "name", title: missing.length ? L.missing + ": " + missing.join("; ") : "" },
+        g.name + (g.complete ? "" : " *"));
+      tr.append(name, points, barCell);
+      return tr;
+    }));
+    const days = kpi.average_processing_days;
+    document.getElementById("index-note").textContent =
+      (s.complete ? L.band + ": " + s.band_name : "* " + L.partial_note.replace("{m}", fmtNumber(s.measured_max_points)))
+      + " · " + L.avg_days + ": " + (days === null ? "–" : fmtNumber(days));
   }
 
   const SVG = "http://www.w3.org/2000/svg";
@@ -117,7 +160,7 @@
     // The agencies furthest behind first; a wall screen has room for a dozen rows.
     const rows = kpi.plan.by_agency.slice()
       .sort((a, b) => b.overdue - a.overdue || (a.done_rate || 0) - (b.done_rate || 0) || a.agency_code.localeCompare(b.agency_code))
-      .slice(0, 12);
+      .slice(0, 8);
     body.replaceChildren(...rows.map((p) => {
       const tr = el("tr", { "data-agency": p.agency_code });
       const bar = el("div", { class: "bar" });
@@ -131,12 +174,12 @@
   async function load() {
     const status = document.getElementById("status");
     try {
-      const q = (from) => "v1/kpi?from=" + from + "&to=" + config.date;
+      const q = (from) => "v1/kpi?from=" + from + "&to=" + config.date + "&as_of=" + config.date;
       const [month, trend, overdue] = await Promise.all([
         getJson(q(config.month_from)), getJson(q(config.trend_from)),
-        getJson("v1/overdue?limit=8"),
+        getJson("v1/overdue?limit=8&as_of=" + config.date),
       ]);
-      renderCards(month); renderAgencies(month); renderTrend(trend); renderOverdue(overdue); renderPlan(month);
+      renderCards(month); renderAgencies(month); renderIndex(month); renderTrend(trend); renderOverdue(overdue); renderPlan(month);
       status.className = "";
       status.textContent = L.updated + " " + new Date().toLocaleTimeString(locale);
       document.body.dataset.loaded = "true";
