@@ -25,13 +25,12 @@ from pasc_runtime.db import UNAVAILABLE, Connection
 from pasc_runtime.leader import leadership
 from pasc_runtime.outbox import stage
 from reporting_service.adapters import catalog_store, kpi_queries, locks, plan_store
-from reporting_service.app.kpi import agency_names
+from reporting_service.app.kpi import agency_names, index766
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.domain import plan as plan_rules
 from reporting_service.domain.agencies import AGENCY_CODES
 from reporting_service.domain.figures import Figures, rate
 from reporting_service.domain.periods import month_to_date, today_vn
-from reporting_service.domain.scoring import score
 from reporting_service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,11 +38,12 @@ _SCORE_GROUP_KEYS = ("code", "name", "max_points", "supported", "points")
 CITY = "city"
 
 
-def _snapshot_score(figures: Figures) -> dict[str, Any]:
-    full = score(figures)
+def _snapshot_score(full: dict[str, Any]) -> dict[str, Any]:
+    """The 766 index in the snapshot's shape: `max_points` is the maximum of what is measured
+    (the contract's meaning), the total is out of 100 once every sub-indicator is."""
     return {
         "points": full["points"],
-        "max_points": full["max_points"],
+        "max_points": full["measured_max_points"],
         "groups": [{k: g[k] for k in _SCORE_GROUP_KEYS} for g in full["groups"]],
     }
 
@@ -78,6 +78,10 @@ async def build_snapshots(conn: Connection, producer: str, now: datetime) -> Sna
     }
     names[CITY] = "Thành phố Cần Thơ"
 
+    indices = {CITY: await index766(conn, period, None, now)}
+    for code in scopes:
+        indices[code] = await index766(conn, period, code, now)
+
     def event(scope: str, figures: Figures, backlog_key: str | None) -> KpiSnapshotPublished:
         cov = coverage.get(scope)
         progress = plan.get(scope)
@@ -95,7 +99,7 @@ async def build_snapshots(conn: Connection, producer: str, now: datetime) -> Sna
             "plan_tasks": progress.tasks if progress else None,
             "plan_tasks_done": progress.done if progress else None,
             "plan_tasks_overdue": progress.overdue if progress else None,
-            "score": _snapshot_score(figures),
+            "score": _snapshot_score(indices[scope]),
         }
         return KpiSnapshotPublished.model_validate({"producer": producer, "payload": payload})
 
