@@ -72,3 +72,17 @@ def test_monthly_report_renders_in_vietnamese_with_csv_tables() -> None:
     assert "SXD,Sở Xây dựng,1.001234,Cấp phép,8,2" in reports.render_csv(
         report, "late_by_procedure"
     )
+
+
+def test_outside_figures_need_the_admin_token_or_a_loopback_client() -> None:
+    figure = {"indicator": "hai_long_danh_gia", "from": "2023-05-01", "to": "2023-05-31",
+              "numerator": 1, "denominator": 2, "source": "khảo sát", "entered_by": "VP",
+              "reason": "kiểm thử"}  # fmt: skip
+    anonymous = client().post("/v1/index766/inputs", json=figure)  # TestClient is not loopback
+    assert anonymous.status_code == 403
+    assert anonymous.json()["detail"][0]["type"] == "loopback_only"
+    metrics = ReportingMetrics.create(CollectorRegistry())
+    guarded = TestClient(make_api(lambda: None, metrics, 30, admin_token="s3cret"))  # type: ignore[arg-type,return-value]
+    wrong = guarded.post("/v1/index766/inputs", json=figure, headers={"X-Admin-Token": "nope"})
+    assert wrong.status_code == 401
+    assert wrong.json()["detail"][0]["type"] == "admin_token_required"

@@ -26,11 +26,18 @@ def build_app(settings: Settings) -> ServiceApp:
             log.warning("no handler for %s: not consumed", topic.name)
             continue
         runtime.consume(topic.name, handlers[topic.name])  # one group per topic; lag via runtime
+    if settings.admin_token is None:
+        log.warning("ADMIN_TOKEN is unset: the 766 index's outside figures accept loopback clients")
     snapshots = SnapshotPublisher(settings, lambda: runtime.pool, metrics)
     app = runtime.app(
         title="reporting-service",
         description="Figures for the CIOC and the office, from the dossier, catalog and plan streams.",
-        http=make_api(lambda: runtime.pool, metrics, settings.dashboard_refresh_s),
+        http=make_api(
+            lambda: runtime.pool,
+            metrics,
+            settings.dashboard_refresh_s,
+            admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None,
+        ),
     )
     app.after_startup(snapshots.start)
     app.on_shutdown(snapshots.stop)

@@ -1,6 +1,6 @@
 """reporting-service's settings: the shared ones, with this service's defaults."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from pasc_runtime.settings import ServiceSettings
 
@@ -16,4 +16,9 @@ class Settings(ServiceSettings):
         default=60.0, gt=0, description="A CIOC snapshot round at least this often."
     )
     dashboard_refresh_s: int = Field(default=30, ge=5, description="The dashboard reloads data.")
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Token the office sends (X-Admin-Token) to enter the 766 index's outside"
+        " figures; when unset only loopback clients may.",
+    )
     rebuild_batch_size: int = Field(default=2000, ge=1, description="Events per replayed batch.")

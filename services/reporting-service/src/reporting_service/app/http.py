@@ -43,7 +43,11 @@ def invalid(field: str, message: str) -> HTTPException:
 
 
 def make_api(
-    pool: Callable[[], asyncpg.Pool], metrics: ReportingMetrics, refresh_s: int
+    pool: Callable[[], asyncpg.Pool],
+    metrics: ReportingMetrics,
+    refresh_s: int,
+    *,
+    admin_token: str | None = None,
 ) -> FastAPI:
     api = FastAPI(
         title="reporting-service",
@@ -69,7 +73,7 @@ def make_api(
         except PeriodError as exc:
             raise invalid(exc.field, str(exc)) from exc
 
-    api.include_router(make_index766(pool, agency_param, period_param))
+    api.include_router(make_index766(pool, agency_param, period_param, admin_token))
 
     @api.get("/v1/kpi")
     async def kpi(

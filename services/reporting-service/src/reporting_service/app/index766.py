@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from pasc_contracts import now_vn
@@ -41,10 +43,44 @@ def refused(field: str, code: str, message: str) -> HTTPException:
     return HTTPException(422, [{"loc": ["body", field], "msg": message, "type": code}])
 
 
+def office(admin_token: str | None) -> Callable[..., Awaitable[str]]:
+    """Who may enter outside figures: the holder of ADMIN_TOKEN, or a loopback client when unset."""
+
+    async def check(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> str:
+        if admin_token:
+            if x_admin_token is None or not hmac.compare_digest(
+                x_admin_token.encode(), admin_token.encode()
+            ):
+                raise HTTPException(
+                    401,
+                    [{"loc": ["header", "x-admin-token"], "type": "admin_token_required",
+                      "msg": "Cần mã quản trị (X-Admin-Token) để nhập số liệu."}],
+                )  # fmt: skip
+            return "admin"
+        host = request.client.host if request.client else ""
+        try:
+            local = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            raise HTTPException(
+                403,
+                [{"loc": ["header", "x-admin-token"], "type": "loopback_only",
+                  "msg": "Chưa cấu hình ADMIN_TOKEN: chỉ nhập được từ máy chủ."}],
+            )  # fmt: skip
+        return "admin@localhost"
+
+    return check
+
+
 def make_index766(
-    pool: Callable[[], asyncpg.Pool], agency_param: AgencyParam, period_param: PeriodParam
+    pool: Callable[[], asyncpg.Pool],
+    agency_param: AgencyParam,
+    period_param: PeriodParam,
+    admin_token: str | None = None,
 ) -> APIRouter:
     router = APIRouter()
+    allowed = office(admin_token)
 
     @router.get("/v1/index766")
     async def index(
@@ -95,7 +131,7 @@ def make_index766(
                 result["by_agency"] = by_agency
         return result
 
-    @router.post("/v1/index766/inputs", status_code=201)
+    @router.post("/v1/index766/inputs", status_code=201, dependencies=[Depends(allowed)])
     async def enter(figure: OutsideFigureIn) -> dict[str, Any]:
         """Enter an outside figure (survey results, complaints, the portal's publication checks).
 
