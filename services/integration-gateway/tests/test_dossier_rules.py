@@ -91,6 +91,16 @@ def test_a_newly_digitized_document_is_an_event() -> None:
     assert outcome.state.digitized
 
 
+def test_the_snapshot_counts_the_documents_submitted_and_digitized() -> None:
+    docs = [{"TepDinhKemId": "f1", "DuocSoHoa": 1}, {"TepDinhKemId": "f2", "DuocSoHoa": 0}]
+    first = accept(record(TaiLieuNop=docs))
+    snap = first.state.snapshot()
+    assert (snap.documents_submitted, snap.documents_digitized) == (2, 1)
+    both = [{**d, "DuocSoHoa": 1} for d in docs]
+    later = accept(record(TaiLieuNop=both), first.state).state.snapshot()
+    assert (later.documents_submitted, later.documents_digitized) == (2, 2)
+
+
 def test_a_new_due_date_is_an_event() -> None:
     first = accept(record())
     outcome = accept(record(NgayHenTra="20230419170000"), first.state)

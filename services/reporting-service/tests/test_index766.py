@@ -185,3 +185,18 @@ def test_the_clock_stops_while_the_applicant_acts() -> None:
         assert d.in_process_at(MAY_31) and not d.overdue_at(MAY_31)
     refused_undated = dossier(3, due_days=10)
     assert not refused_undated.in_process_at(MAY_31)  # closed, date unknown: not in the backlog
+
+
+def test_a_dossier_is_digitized_only_when_all_its_documents_are() -> None:
+    from pasc_contracts.events.dossier import DossierReceived, DossierSnapshot
+    from reporting_service.domain.read_model import digitized
+
+    base = DossierReceived.EXAMPLE_PAYLOAD["dossier"]
+
+    def snap(**facts: object) -> DossierSnapshot:
+        return DossierSnapshot.model_validate({**base, **facts})
+
+    assert digitized(snap(digitized=True, documents_submitted=3, documents_digitized=3))
+    assert not digitized(snap(digitized=True, documents_submitted=3, documents_digitized=2))
+    assert digitized(snap(digitized=True))  # an older event without counts: the sender's flag
+    assert digitized(snap(digitized=True, documents_submitted=0, documents_digitized=0))

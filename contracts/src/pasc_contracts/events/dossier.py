@@ -82,6 +82,15 @@ class DossierSnapshot(Contract):
     )
     electronic_result: bool = False
     paid_online: bool = False
+    documents_submitted: int | None = Field(
+        default=None,
+        ge=0,
+        description="Documents submitted (distinct TaiLieuNop); None in events sent before it was"
+        " carried.",
+    )
+    documents_digitized: int | None = Field(
+        default=None, ge=0, description="Of those, digitized (DuocSoHoa = 1)."
+    )
     revision: int = Field(ge=1)
     due_derived: bool = Field(
         default=False,

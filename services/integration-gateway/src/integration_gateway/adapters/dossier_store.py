@@ -13,7 +13,7 @@ _COLUMNS = (
     "ma_ho_so, ma_tthc, ma_linh_vuc, agency_code, kenh_thuc_hien, loai_doi_tuong, applicant_id,"
     " trang_thai_ho_so, ngay_tiep_nhan, ngay_hen_tra, due_at_in_force, supplement_count,"
     " ngay_ket_thuc_xu_ly, ngay_tra, digitized_docs, digitized, reused_data, electronic_result,"
-    " paid_online, revision, due_derived"
+    " paid_online, revision, due_derived, submitted_docs"
 )
 _UPSERT = f"""
 INSERT INTO dossiers ({_COLUMNS})
@@ -21,14 +21,15 @@ SELECT * FROM unnest(
     $1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::smallint[], $7::text[],
     $8::smallint[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::int[],
     $13::timestamptz[], $14::timestamptz[], $15::jsonb[], $16::bool[], $17::bool[], $18::bool[],
-    $19::bool[], $20::int[], $21::bool[])
+    $19::bool[], $20::int[], $21::bool[], $22::jsonb[])
 ON CONFLICT (ma_ho_so) DO UPDATE SET ({_COLUMNS}, updated_at) = (
     EXCLUDED.ma_ho_so, EXCLUDED.ma_tthc, EXCLUDED.ma_linh_vuc, EXCLUDED.agency_code,
     EXCLUDED.kenh_thuc_hien, EXCLUDED.loai_doi_tuong, EXCLUDED.applicant_id,
     EXCLUDED.trang_thai_ho_so, EXCLUDED.ngay_tiep_nhan, EXCLUDED.ngay_hen_tra,
     EXCLUDED.due_at_in_force, EXCLUDED.supplement_count, EXCLUDED.ngay_ket_thuc_xu_ly,
     EXCLUDED.ngay_tra, EXCLUDED.digitized_docs, EXCLUDED.digitized, EXCLUDED.reused_data,
-    EXCLUDED.electronic_result, EXCLUDED.paid_online, EXCLUDED.revision, EXCLUDED.due_derived, now())
+    EXCLUDED.electronic_result, EXCLUDED.paid_online, EXCLUDED.revision, EXCLUDED.due_derived,
+    EXCLUDED.submitted_docs, now())
 """  # noqa: S608 (a constant column list, no input)
 
 
@@ -82,6 +83,7 @@ def _state(row: Any) -> DossierState:
     )
     data["trang_thai_ho_so"] = TrangThaiHoSo(data["trang_thai_ho_so"])
     data["digitized_docs"] = frozenset(json.loads(data["digitized_docs"]))
+    data["submitted_docs"] = frozenset(json.loads(data["submitted_docs"]))
     return DossierState(**data)
 
 
@@ -96,6 +98,7 @@ async def save(conn: Connection, states: list[DossierState]) -> None:
     ]
     by_name["trang_thai_ho_so"] = [int(v) for v in by_name["trang_thai_ho_so"]]
     by_name["digitized_docs"] = [json.dumps(sorted(v)) for v in by_name["digitized_docs"]]
+    by_name["submitted_docs"] = [json.dumps(sorted(v)) for v in by_name["submitted_docs"]]
     await conn.execute(_UPSERT, *by_name.values())
 
 

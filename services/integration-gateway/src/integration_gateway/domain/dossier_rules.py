@@ -46,6 +46,7 @@ class DossierState:
     supplement_count: int
     ngay_ket_thuc_xu_ly: datetime | None
     ngay_tra: datetime | None
+    submitted_docs: frozenset[str]
     digitized_docs: frozenset[str]
     digitized: bool
     reused_data: bool
@@ -74,6 +75,8 @@ class DossierState:
             reused_data=self.reused_data,
             electronic_result=self.electronic_result,
             paid_online=self.paid_online,
+            documents_submitted=len(self.submitted_docs | self.digitized_docs),
+            documents_digitized=len(self.digitized_docs),
             revision=self.revision,
             due_derived=self.due_derived,
         )
@@ -210,6 +213,11 @@ def state_from(
         for i, d in enumerate(rec.TaiLieuNop)
         if d.DuocSoHoa == 1 and not d.IsDeleted
     )
+    submitted = frozenset(
+        doc_ref(d.TepDinhKemId or d.MaThanhPhanHoSo or f"#{i}")
+        for i, d in enumerate(rec.TaiLieuNop)
+        if not d.IsDeleted
+    )
     return DossierState(
         ma_ho_so=rec.MaHoSo,
         ma_tthc=rec.MaTTHC,
@@ -225,6 +233,7 @@ def state_from(
         supplement_count=len(supplements),
         ngay_ket_thuc_xu_ly=rec.NgayKetThucXuLy,
         ngay_tra=rec.NgayTra,
+        submitted_docs=submitted | (previous.submitted_docs if previous else frozenset()),
         digitized_docs=docs | (previous.digitized_docs if previous else frozenset()),
         digitized=rec.HoSoCoThanhPhanSoHoa == 1 or bool(docs),
         reused_data=any(d.DuocTaiSuDung == 1 or d.DuocLayTuKhoDMQG == 1 for d in rec.TaiLieuNop),

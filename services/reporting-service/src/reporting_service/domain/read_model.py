@@ -24,6 +24,18 @@ def vn_day(moment: datetime) -> date:
     return moment.astimezone(VN_TZ).date()
 
 
+def digitized(snap: DossierSnapshot) -> bool:
+    """A dossier is digitized when every document it was submitted with is (the portal's rule).
+
+    Events that carry no document counts (sent before they were carried) or list no document
+    keep the sender's flag (HoSoCoThanhPhanSoHoa, or any digitized document).
+    """
+    submitted, done = snap.documents_submitted, snap.documents_digitized
+    if not submitted or done is None:
+        return snap.digitized
+    return done >= submitted
+
+
 @dataclass(frozen=True)
 class DossierFacts:
     """What the figures need of one dossier, as of its latest revision (no personal data)."""
@@ -121,7 +133,7 @@ class DossierFacts:
             supplement_count=snap.supplement_count,
             ngay_ket_thuc_xu_ly=snap.ngay_ket_thuc_xu_ly,
             ngay_tra=snap.ngay_tra,
-            digitized=snap.digitized,
+            digitized=digitized(snap),
             reused=snap.reused_data or bool(getattr(snap, "reused_from_national_db", False)),
             electronic_result=snap.electronic_result,
             paid_online=snap.paid_online,
