@@ -460,6 +460,9 @@ async def test_bad_input_is_refused_naming_the_field(reporting: RunningService) 
             "/v1/kpi?from=2023-05-01&to=2023-04-01": "from",
             "/v1/kpi?from=2000-01-01&to=2023-04-01": "to",
             "/v1/kpi?agency=NOPE": "agency",
+            "/v1/kpi?from=2023-05-01&to=2023-05-31&as_of=2023-04-30": "as_of",
+            "/v1/kpi?as_of=2023-02-30": "as_of",
+            "/v1/overdue?as_of=yesterday": "as_of",
             "/v1/overdue?limit=0": "limit",
             "/dashboard?lang=fr": "lang",
         }

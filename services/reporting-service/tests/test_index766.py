@@ -200,3 +200,16 @@ def test_a_dossier_is_digitized_only_when_all_its_documents_are() -> None:
     assert not digitized(snap(digitized=True, documents_submitted=3, documents_digitized=2))
     assert digitized(snap(digitized=True))  # an older event without counts: the sender's flag
     assert digitized(snap(digitized=True, documents_submitted=0, documents_digitized=0))
+
+
+def test_a_period_as_of_a_day_before_its_end_ends_that_day() -> None:
+    import pytest
+
+    from reporting_service.domain.periods import PeriodError, month_period, up_to
+
+    may = month_period("2023-05")
+    assert up_to(may, date(2023, 5, 15)).end == date(2023, 5, 15)
+    assert up_to(may, date(2023, 6, 15)) == may and up_to(may, None) == may
+    with pytest.raises(PeriodError) as before:
+        up_to(may, date(2023, 4, 30))
+    assert before.value.field == "as_of"

@@ -84,7 +84,7 @@ def figures(
     from pasc_contracts import now_vn
     from reporting_service.app import format as fmt
     from reporting_service.app.kpi import kpi_report
-    from reporting_service.domain.periods import PeriodError, as_of_moment, checked
+    from reporting_service.domain.periods import PeriodError, as_of_moment, checked, up_to
     from reporting_service.settings import Settings
 
     def day(text: str, option: str) -> date:
@@ -95,11 +95,12 @@ def figures(
                 f"'{text}' không phải ngày YYYY-MM-DD", param_hint=option
             ) from None
 
+    as_of_day = day(as_of, "--as-of") if as_of else None
     try:
-        period = checked(day(start, "--from"), day(end, "--to"))
+        period = up_to(checked(day(start, "--from"), day(end, "--to")), as_of_day)
     except PeriodError as exc:
-        raise typer.BadParameter(str(exc), param_hint=f"--{exc.field}") from exc
-    moment = as_of_moment(day(as_of, "--as-of") if as_of else None, period.end, now_vn())
+        raise typer.BadParameter(str(exc), param_hint=f"--{exc.field.replace('_', '-')}") from exc
+    moment = as_of_moment(as_of_day, period.end, now_vn())
     settings = Settings()
 
     async def report() -> dict[str, Any]:

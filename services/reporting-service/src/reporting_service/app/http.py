@@ -25,6 +25,7 @@ from reporting_service.domain.periods import (
     checked,
     month_to_date,
     today_vn,
+    up_to,
 )
 from reporting_service.domain.report_document import (
     ReportDocument,
@@ -67,8 +68,11 @@ def make_api(
     def period_param(start: date | None, end: date | None, as_of: date | None = None) -> Period:
         default = month_to_date(as_of or today_vn())
         try:
-            return checked(
-                start or (end.replace(day=1) if end else default.start), end or default.end
+            return up_to(
+                checked(
+                    start or (end.replace(day=1) if end else default.start), end or default.end
+                ),
+                as_of,
             )
         except PeriodError as exc:
             raise invalid(exc.field, str(exc)) from exc

@@ -76,3 +76,12 @@ def month_to_date(day: date) -> Period:
 
 def trailing_days(day: date, days: int = 30) -> Period:
     return Period(day - timedelta(days=days - 1), day)
+
+
+def up_to(period: Period, as_of: date | None) -> Period:
+    """The period as known on `as_of`: it ends there when `as_of` comes before its end."""
+    if as_of is None or as_of >= period.end:
+        return period
+    if as_of < period.start:
+        raise PeriodError("as_of", f"'as_of' ({as_of}) is before 'from' ({period.start})")
+    return Period(period.start, as_of)
