@@ -5,7 +5,7 @@ date, two supplements, online/in person/postal, digitized or not, refused, withd
 in process and overdue) gives exactly the expected figures through the API; again after the
 same events are delivered twice and older revisions arrive late; again after
 `pasc reporting rebuild` replays the topics into a fresh read model. The scripted dossiers
-live in a month of their own (a random month centuries ago), so other tests' dossiers on
+live in a month of their own (a random month of 1900-1959), so other tests' dossiers on
 the shared topic never mix into the figures asserted.
 """
 
@@ -40,14 +40,14 @@ from support.processes import RunningService, run_service
 
 pytestmark = pytest.mark.integration
 
-# Vietnam's offset; zoneinfo would give the local mean time (+07:06:30) of those centuries.
+# Vietnam's offset; zoneinfo would give the local mean time (+07:06:30) of those years.
 VN_TZ = timezone(timedelta(hours=7))
 
 RUN = uuid.uuid4().hex[:8]
 _rng = random.Random()
-# Years of their own (the dashboard test takes 1450-1899; reporting refuses months before 1900,
-# and the monthly document months that have not started): ~1,000 months, so runs rarely meet.
-YEAR, MONTH = _rng.randint(1900, 2019), _rng.randint(2, 10)
+# Years of their own (the dashboard test takes 1960-1999; reporting refuses months before 1900,
+# and the monthly document months that have not started): ~500 months, so runs rarely meet.
+YEAR, MONTH = _rng.randint(1900, 1959), _rng.randint(2, 10)
 P1, P2, P3 = (f"2.{_rng.randint(0, 999_999):06d}" for _ in range(3))
 PLAN_ID = f"test-plan-{RUN}"
 FAR_FUTURE = datetime(2099, 1, 1, 17, tzinfo=VN_TZ)
@@ -248,7 +248,10 @@ async def assert_all_figures(service: RunningService, database_url: str) -> None
     report = await wait_for_figures(service)
     agencies = {a["agency_code"]: a for a in report["by_agency"]}
     assert {k: subset(agencies[k], v) for k, v in EXPECTED_AGENCIES.items()} == EXPECTED_AGENCIES
-    assert set(agencies) == set(EXPECTED_AGENCIES)
+    # Only SXD and STP had dossiers in the month; any other agency is listed for its backlog
+    # as of the month's end alone (other runs' open dossiers of earlier months).
+    active = {k for k, a in agencies.items() if a["received"] or a["processed"]}
+    assert active == set(EXPECTED_AGENCIES)
     procedures = {p["ma_tthc"]: p for p in report["by_procedure"]}
     assert {
         k: subset(procedures[k], v) for k, v in EXPECTED_PROCEDURES.items()
@@ -343,7 +346,8 @@ async def test_a_past_month_is_as_of_its_last_day(reporting: RunningService) -> 
     assert (tenth["in_process"], tenth["overdue"]) == (5, 1)
     async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
         listed = await client.get(
-            "/v1/overdue", params={"agency": "SXD", "as_of": day(10).date().isoformat()}
+            "/v1/overdue",
+            params={"agency": "SXD", "as_of": day(10).date().isoformat(), "limit": "1000"},
         )
     ours = [d for d in listed.json()["dossiers"] if d["ma_ho_so"].startswith(f"RPT-{RUN}-")]
     assert [d["ma_ho_so"] for d in ours] == [f"RPT-{RUN}-OPEN-OVERDUE"]
@@ -471,6 +475,7 @@ async def test_bad_input_is_refused_naming_the_field(reporting: RunningService) 
             assert response.status_code == 422, path
             assert field in {e["loc"][-1] for e in response.json()["detail"]}, (path, response.text)
         assert (await client.get("/v1/reports/monthly/2023-13.html")).status_code == 422
+        assert (await client.get("/v1/reports/monthly/1320-06.html")).status_code == 422
         missing = await client.get("/v1/reports/monthly/2023-04/nope.csv")
         assert missing.status_code == 404 and "table" in missing.text
 
