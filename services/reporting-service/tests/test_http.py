@@ -28,6 +28,9 @@ def test_dashboard_is_vietnamese_by_default_english_on_request_and_self_containe
     assert "Tiếp nhận" in vi.text and "Xu hướng 30 ngày" in vi.text
     assert "http://" not in vi.text and "https://" not in vi.text  # no CDN: works offline
     assert '"trend_from": "2023-03-17"' in vi.text
+    assert '"month": "2023-04"' in vi.text  # the month shown, for its reports' links
+    assert 'href="v1/reports/monthly/2023-04.docx"' in vi.text
+    assert 'type="date"' in vi.text and 'value="2023-04-15"' in vi.text  # the date picker
     en = c.get("/dashboard?lang=en")
     assert "Received" in en.text
     assert (
