@@ -366,7 +366,13 @@ def run_demo(
                 "digitized_rate",
             )
         },
-        "by_agency": {a["agency_code"]: a for a in kpi.get("by_agency", [])},
+        # The agencies with dossiers in the month (reporting also lists those with only a
+        # backlog from earlier months, so that the backlog adds up; the simulation has none).
+        "by_agency": {
+            a["agency_code"]: a
+            for a in kpi.get("by_agency", [])
+            if a["received"] or a["processed"] or a["in_process"]
+        },
         "plan": {k: plan.get(k) for k in ("percent_done", "overdue_count", "by_status")},
         "task11": task11,
         "plan_reports": reports,
