@@ -179,7 +179,7 @@ def main() -> None:
     month = simulate_month(
         procedures,
         dossiers=size["pipeline"] * 10 // 25,
-        year=2031,
+        year=2019,
         month=1,
         seed=int(run),
         bad_fraction=0.0,
@@ -196,7 +196,7 @@ def main() -> None:
     month_full = simulate_month(
         procedures,
         dossiers=size["pipeline"] * 10 // 25,
-        year=2031,
+        year=2019,
         month=1,
         seed=int(run),
         bad_fraction=0.0,
@@ -204,12 +204,12 @@ def main() -> None:
     )
     psyncs = month_full.syncs
     pmessages = pipeline.ingress_messages(psyncs, keys)
-    before = asyncio.run(_kpi(2031, 1))
+    before = asyncio.run(_kpi(2019, 1))
     with phase("pipeline"):
         started = time.perf_counter()
         asyncio.run(pipeline.produce(KAFKA, pmessages))
         done = asyncio.run(
-            pipeline.wait_reflected(2031, 1, before, pipeline.expected_totals(month_full), 3600)
+            pipeline.wait_reflected(2019, 1, before, pipeline.expected_totals(month_full), 3600)
         )
     pipeline_rps = len(psyncs) / (done - started)
 
@@ -217,7 +217,7 @@ def main() -> None:
     hmonth = simulate_month(
         procedures,
         dossiers=size["http"] * 10 // 25,
-        year=2031,
+        year=2019,
         month=2,
         seed=int(run) + 1,
         bad_fraction=0.0,
@@ -230,7 +230,7 @@ def main() -> None:
     lmonth = simulate_month(
         procedures,
         dossiers=size["latency_s"] * 1200,
-        year=2031,
+        year=2019,
         month=3,
         seed=int(run) + 2,
         bad_fraction=0.0,
