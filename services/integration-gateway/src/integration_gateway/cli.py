@@ -84,6 +84,88 @@ def audit(
     _table(rows, ["id", "at", "actor", "agency_code", "action", "outcome", "accepted", "rejected"])
 
 
+OUTCOME_TEXT = {"refused": "bị từ chối", "passed": "hợp lệ", "undetermined": "chưa xác định"}
+
+
+@app.command("check")
+def check_file(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        readable=True,
+        help="JSON: a DongBoHoSoMC/CapNhatTienDoHoSoMC body, or a bare array of records",
+    ),
+    service: str = typer.Option(
+        "DongBoHoSoMC", help="For a bare array: DongBoHoSoMC or CapNhatTienDoHoSoMC"
+    ),
+    unit_code: str | None = typer.Option(
+        None, "--unit-code", help="The sender's mã định danh, e.g. 000.00.17.H13 (long MaTTHC)"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdicts as JSON"),
+) -> None:
+    """Kiểm tra ngoại tuyến một tệp DVCQG bằng đúng các quy tắc của cổng; in kết quả từng bản ghi.
+
+    Check a DVCQG payload offline with the gateway's own rules and print a verdict per record;
+    the rules that need the gateway's database are listed as not checked. Exit code: 0 when no
+    record is refused, 2 when some are, 1 when the payload is refused as a whole.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from integration_gateway.app.ingest import context_for
+    from integration_gateway.app.offline_check import NOT_CHECKED_OFFLINE, SERVICES, check_payload
+    from integration_gateway.domain.bounded_json import UnreadableJson, loads_bounded
+    from integration_gateway.settings import Settings
+
+    console = Console()
+    if service not in SERVICES:
+        console.print(f"--service phải là một trong: {', '.join(SERVICES)}")
+        raise typer.Exit(1)
+    try:
+        data = loads_bounded(file.read_bytes())
+    except (UnreadableJson, ValueError) as exc:
+        console.print(f"[red]Tệp không phải JSON đọc được:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    ctx = context_for(Settings(), "", unit_code)
+    result = check_payload(data, ctx.sender, ctx.window, service=service)
+    if result.error is not None:
+        console.print(f"[red]Cổng từ chối cả yêu cầu (400):[/red] {result.error}")
+        raise typer.Exit(1)
+    if as_json:
+        verdicts = [
+            {"index": v.index, "MaHoSo": v.ma_ho_so, "outcome": v.outcome.value}
+            | {"code": v.code, "reason": v.reason}
+            for v in result.verdicts
+        ]
+        typer.echo(
+            json.dumps({"service": result.service, "verdicts": verdicts}, ensure_ascii=False)
+        )
+        raise typer.Exit(2 if result.refused else 0)
+    table = Table(title=f"{result.service}: {len(result.verdicts)} bản ghi")
+    table.add_column("#", justify="right")
+    table.add_column("MaHoSo", overflow="fold")
+    table.add_column("Kết quả", no_wrap=True)
+    table.add_column("Mã lỗi", no_wrap=True)
+    table.add_column("Lý do", overflow="fold", ratio=1)
+    for v in result.verdicts:
+        style = {"refused": "red", "passed": "green"}.get(v.outcome.value, "yellow")
+        table.add_row(
+            str(v.index + 1),
+            v.ma_ho_so or "-",
+            f"[{style}]{OUTCOME_TEXT[v.outcome.value]}[/{style}]",
+            v.code or "",
+            v.reason or "",
+        )
+    console.print(table)
+    console.print(
+        f"{result.refused} bị từ chối, {len(result.verdicts) - result.refused} không bị từ chối"
+        " ngoại tuyến. Chưa kiểm tra ngoại tuyến (cần cơ sở dữ liệu của cổng):"
+    )
+    for rule in NOT_CHECKED_OFFLINE[result.service]:
+        console.print(f"  - {rule}", markup=False)
+    raise typer.Exit(2 if result.refused else 0)
+
+
 @keys_app.command("issue")
 def issue_key(
     agency: str = typer.Option(..., "--agency", help="Agency code, e.g. SXD"),

@@ -115,7 +115,7 @@ class IngestContext:
         return f"tl-{pseudonym(self.pseudonym_secret, file_id)}"
 
 
-def _ma_ho_so(raw: Any) -> str | None:
+def safe_ma_ho_so(raw: Any) -> str | None:
     """The record's MaHoSo for the answer, only when it is a safe one (it is echoed back and
     audited: a NUL or a lone surrogate would break both)."""
     value = raw.get("MaHoSo") if isinstance(raw, dict) else None
@@ -124,16 +124,19 @@ def _ma_ho_so(raw: Any) -> str | None:
     return None
 
 
-def _parse(raw: Any, model: type[Any]) -> Any:
+def parse_record(raw: Any, model: type[Any]) -> Any:
+    """The record as `model`, or the RecordResult refusing it (also used by `pasc gateway check`)."""
     if not isinstance(raw, dict):
         return RecordResult(None, False, "bản ghi phải là một đối tượng JSON", "invalid_record")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        return RecordResult(_ma_ho_so(raw), False, describe_validation_error(exc), "invalid_record")
+        return RecordResult(
+            safe_ma_ho_so(raw), False, describe_validation_error(exc), "invalid_record"
+        )
     except (RecursionError, ValueError, TypeError):
         # Pathological values (nesting, huge numbers) that pydantic does not report itself.
-        return RecordResult(_ma_ho_so(raw), False, "bản ghi không đọc được", "invalid_record")
+        return RecordResult(safe_ma_ho_so(raw), False, "bản ghi không đọc được", "invalid_record")
 
 
 def _with_due(record: dict[str, Any], known: dict[str, catalog_store.KnownProcedure]) -> bool:
@@ -190,10 +193,10 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
     items: list[RecordResult | tuple[HoSoMC, bool]] = []
     for raw, record in zip(records, readable, strict=True):
         if isinstance(record, NotReadable):
-            items.append(RecordResult(_ma_ho_so(raw), False, record.reason, record.code))
+            items.append(RecordResult(safe_ma_ho_so(raw), False, record.reason, record.code))
             continue
         derived = isinstance(record, dict) and _with_due(record, known)
-        parsed = _parse(record, HoSoMC)
+        parsed = parse_record(record, HoSoMC)
         if isinstance(parsed, HoSoMC) and (
             refused := _stateless_check(parsed, ctx, known, prefixes)
         ):
@@ -251,7 +254,7 @@ def _step_id(step: TienDoHoSoMC, secret: str) -> uuid.UUID:
 
 async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any]) -> IngestOutcome:
     """CapNhatTienDoHoSoMC: steps of known dossiers of the calling agency; a step sent again is a no-op."""
-    parsed = [_parse(normalise_record(raw, ctx.sender), TienDoHoSoMC) for raw in records]
+    parsed = [parse_record(normalise_record(raw, ctx.sender), TienDoHoSoMC) for raw in records]
     steps = [p for p in parsed if isinstance(p, TienDoHoSoMC)]
     owners = await dossier_store.owners(conn, [s.MaHoSo for s in steps])
     outcome = IngestOutcome()
