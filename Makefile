@@ -33,7 +33,7 @@ down: ## stop everything `make up` started (and the demo's receivers)
 logs: ## follow the logs of every process
 	@$(STACK) logs
 
-status: ## what runs, and the services' health
+status: ## what runs, and whether each service is ready (/ready)
 	@$(STACK) status
 
 infra-up: install ## start only Kafka and PostgreSQL

@@ -184,10 +184,10 @@ def postgres_ready() -> bool:
     return subprocess.run(cmd, check=False).returncode == 0
 
 
-def http_healthy(port: int) -> bool:
+def http_healthy(port: int, path: str = "/health") -> bool:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        conn.request("GET", "/health")
+        conn.request("GET", path)
         return conn.getresponse().status == 200
     except (OSError, http.client.HTTPException):
         return False
@@ -389,8 +389,10 @@ def cmd_status(_: argparse.Namespace) -> int:
         else:
             print(f"{name:<20} external: {files.external_infra()[name]}")
     for name, (_module, port) in SERVICES.items():
-        url = f"http://127.0.0.1:{port}/health"
-        print(f"{name:<20} {url:<40} {'200 OK' if http_healthy(port) else 'DOWN'}")
+        # Readiness, not liveness: broker and database answer and the consumers hold partitions.
+        url = f"http://127.0.0.1:{port}/ready"
+        ready = http_healthy(port, "/ready")
+        print(f"{name:<20} {url:<40} {'ready' if ready else 'NOT READY (see the URL)'}")
     return 0
 
 

@@ -68,6 +68,7 @@ class Runtime:
         self.settings = settings
         self.tracer_provider = tracer_provider or trace.get_tracer_provider()
         self.metrics = PlatformMetrics.create()
+        self.metrics.describe_build(settings.service_name)
         self.broker = make_broker(settings, self.metrics.registry, self.tracer_provider)
         self.dead_letters = DeadLetters(
             self.broker,

@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
+
+UNKNOWN = "unknown"
+
+
+@cache
+def git_sha() -> str:
+    """The commit the process runs: `PASC_GIT_SHA` (set by image builds), else the checkout's
+    HEAD when the code runs from one, else "unknown"."""
+    if sha := os.environ.get("PASC_GIT_SHA"):
+        return sha[:40]
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607 - git from PATH, fixed args
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return UNKNOWN
+    sha = done.stdout.strip() if done.returncode == 0 else ""
+    return sha or UNKNOWN
+
+
+def package_version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -20,10 +63,16 @@ class PlatformMetrics:
     outbox_oldest_age: Gauge
     consumer_lag: Gauge
     assigned_partitions: Gauge
+    build_info: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry | None = None) -> PlatformMetrics:
         reg = registry or CollectorRegistry()
+        # The process (CPU, memory, open files) and the interpreter (version, GC), as the
+        # default registry has them; a service's own registry needs its own instances.
+        ProcessCollector(registry=reg)
+        PlatformCollector(registry=reg)
+        GCCollector(registry=reg)
         return cls(
             registry=reg,
             events_processed=Counter(
@@ -85,4 +134,14 @@ class PlatformMetrics:
                 ["topic", "group"],
                 registry=reg,
             ),
+            build_info=Gauge(
+                "pasc_build_info",
+                "Always 1: the service, its package version and the git commit it runs.",
+                ["service", "version", "git_sha"],
+                registry=reg,
+            ),
         )
+
+    def describe_build(self, service: str) -> None:
+        """Set pasc_build_info for `service` (its distribution has the same name)."""
+        self.build_info.labels(service, package_version(service), git_sha()).set(1)
