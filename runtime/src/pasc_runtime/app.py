@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters, Redactor
 from pasc_runtime.health import make_liveness, make_readiness
 from pasc_runtime.http_guard import RequestGuard
+from pasc_runtime.inbox import InboxPruner
 from pasc_runtime.kafka import ensure_topics, make_broker, make_producer
 from pasc_runtime.lag import ConsumerLag
 from pasc_runtime.metrics import PlatformMetrics
@@ -89,6 +91,13 @@ class Runtime:
         self._pool: asyncpg.Pool | None = None
         self.consumers: list[EventConsumer] = []
         self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if settings.inbox_retention_days > 0:
+            pruner = InboxPruner(
+                lambda: self.pool,
+                timedelta(days=settings.inbox_retention_days),
+                settings.inbox_prune_interval_s,
+            )
+            self.background("inbox-prune", pruner.run)
         self._tasks: list[asyncio.Task[None]] = []
         self._running = False
 

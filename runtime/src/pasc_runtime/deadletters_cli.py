@@ -261,8 +261,7 @@ def list_letters(
     table = Table(title=f"{DEAD_LETTER_TOPIC}: {len(letters)} dead letters")
     table.add_column("id", no_wrap=True)
     table.add_column("at (UTC+7)", no_wrap=True)
-    table.add_column("source", overflow="fold")
-    table.add_column("group", overflow="fold")
+    table.add_column("source topic partition:offset", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("error", overflow="fold", ratio=1)
     for letter in letters[-limit:] if limit > 0 else letters:
@@ -271,7 +270,6 @@ def list_letters(
             letter.id,
             _vn(letter.at),
             f"{b.source_topic} {b.partition}:{b.offset}",
-            b.consumer_group,
             b.kind.value,
             b.error[:300],
         )

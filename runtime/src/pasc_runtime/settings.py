@@ -49,6 +49,15 @@ class ServiceSettings(KafkaSecuritySettings):
     consumer_batch_size: int = 500
     consumer_max_retries: int = 3
     consumer_retry_backoff_s: float = 0.2
+    inbox_retention_days: float = Field(
+        default=30,
+        ge=0,
+        description="Inbox entries older than this are pruned (0: never). Redeliveries come"
+        " within minutes; keep it longer than any consumer offset reset you may do.",
+    )
+    inbox_prune_interval_s: float = Field(
+        default=3600, gt=0, description="How often the inbox is pruned."
+    )
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
     producer_linger_ms: int = 5

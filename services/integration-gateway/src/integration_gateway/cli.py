@@ -50,22 +50,29 @@ def import_file(
     token: str | None = TOKEN,
 ) -> None:
     """Import a legacy system's dossier records (DVCQG format) on an agency's behalf."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     data = json.loads(file.read_text(encoding="utf-8"))
     records = data.get("data", []) if isinstance(data, dict) else data
     accepted = rejected = 0
-    for start in range(0, len(records), IMPORT_CHUNK):
-        body = {
-            "service": "DongBoHoSoMC",
-            "isUpdating": "True",
-            "data": records[start : start + IMPORT_CHUNK],
-        }
-        result = _call("POST", url, f"/admin/import/{agency}", token, json=body)
-        for item in result["results"]:
-            if item["accepted"]:
-                accepted += 1
-            else:
-                rejected += 1
-                typer.echo(f"rejected {item['MaHoSo']}: {item['reason']}")
+    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn()) as progress:
+        task = progress.add_task("import", total=len(records))
+        for start in range(0, len(records), IMPORT_CHUNK):
+            body = {
+                "service": "DongBoHoSoMC",
+                "isUpdating": "True",
+                "data": records[start : start + IMPORT_CHUNK],
+            }
+            result = _call("POST", url, f"/admin/import/{agency}", token, json=body)
+            for item in result["results"]:
+                if item["accepted"]:
+                    accepted += 1
+                else:
+                    rejected += 1
+                    progress.console.print(
+                        f"rejected {item['MaHoSo']}: {item['reason']}", markup=False
+                    )
+            progress.advance(task, len(body["data"]))
     typer.echo(f"{accepted} accepted, {rejected} rejected of {len(records)} records")
     raise typer.Exit(0 if rejected == 0 else 2)
 
