@@ -276,10 +276,33 @@ def test_grafana_is_provisioned_with_the_compose_prometheus_and_the_dashboards(
     ]
     assert len(dashboards) >= 2
     assert len({d["uid"] for d in dashboards}) == len(dashboards)
+    # No hard-coded data source uid: each dashboard asks for a Prometheus data source (the
+    # provisioned one is the default), so it works in any Grafana.
+    assert prometheus["isDefault"] is True
     for dashboard in dashboards:
+        variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+        assert variables["datasource"]["type"] == "datasource"
+        assert variables["datasource"]["query"] == "prometheus"
+        assert prometheus["uid"] not in json.dumps(dashboard)
         for panel in dashboard["panels"]:
             if panel["type"] != "row":
-                assert panel["datasource"]["uid"] == prometheus["uid"], panel["title"]
+                assert panel["datasource"]["uid"] == "${datasource}", panel["title"]
+                for target in panel["targets"]:
+                    assert target["datasource"]["uid"] == "${datasource}", panel["title"]
+
+
+def test_dashboard_ratios_are_percentages_and_the_ops_dashboard_is_english() -> None:
+    ratios = 0
+    for path in sorted((GRAFANA / "dashboards").glob("*.json")):
+        for panel in json.loads(path.read_text())["panels"]:
+            exprs = " ".join(t["expr"] for t in panel.get("targets", []))
+            if "_ratio" in exprs:
+                ratios += 1
+                assert panel["fieldConfig"]["defaults"]["unit"] == "percentunit", panel["title"]
+    assert ratios >= 5
+    platform = (GRAFANA / "dashboards" / "platform.json").read_text()
+    vietnamese = {c for c in platform if ord(c) > 127} - {"·", "→"}
+    assert not vietnamese, vietnamese
 
 
 # --- Prometheus ---------------------------------------------------------------------------------
