@@ -68,8 +68,13 @@ def test_shortened_demo_summary_matches_the_api_and_the_simulation(
         assert {k: row[k] for k in FIGURES} == {k: expected[code][k] for k in FIGURES}, code
     assert summary["tally"]["unexpected"] == []
     # Over HTTP each refusal is answered with its reason; the wrong records sent over Kafka
-    # are refused too (they are in no figure above), but only the audit log says so.
+    # are refused too (they are in no figure above): the dead letters say so, and the summary
+    # counts them, so every record wrong on purpose is accounted for.
     assert sum(summary["tally"]["rejected"].values()) == summary["tally"]["refusals_expected"] > 0
+    assert summary["ingress_refused"] == summary["tally"]["kafka_refusals_expected"] > 0
+    assert summary["tally"]["refusals_expected"] + summary["ingress_refused"] == sum(
+        summary["bad_sent"].values()
+    )
 
     api: dict[str, Any] = httpx.get(
         f"{platform.reporting}/v1/kpi", params=month_params(*period)

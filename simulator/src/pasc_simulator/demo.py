@@ -15,10 +15,12 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from rich.table import Table
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import simulate_month
 from pasc_simulator.receivers import RECEIVERS
-from pasc_simulator.send import send_all
+from pasc_simulator.send import INGRESS_TOPIC, send_all
 
 REPO = Path(__file__).resolve().parents[3]
 CATALOG_CSV = REPO / "services/catalog-service/data/tthc-synthetic.csv"
@@ -267,6 +269,29 @@ def wait_for_figures(
     )
 
 
+REFUSED_COUNT = re.compile(r"^(\d+) of \d+ records refused")
+
+
+async def ingress_refusals(
+    messages: set[tuple[int, int]], since: datetime, timeout_s: float = 60
+) -> int:
+    """Records refused over the signed Kafka ingress: no answer carries them back, the gateway
+    dead-letters each message with refusals ("N of M records refused, ..."). Waits until every
+    message with a record wrong on purpose has its dead letter (or the timeout)."""
+    from pasc_runtime.deadletters_cli import Filters, read_letters
+
+    deadline = time.monotonic() + timeout_s
+    counted: dict[tuple[int, int], int] = {}
+    while True:
+        for letter in await read_letters(Filters(topic=INGRESS_TOPIC, since=since)):
+            where = (letter.body.partition, letter.body.offset)
+            if where in messages and (found := REFUSED_COUNT.match(letter.body.error)):
+                counted[where] = int(found[1])
+        if set(counted) >= messages or time.monotonic() > deadline:
+            return sum(counted.values())
+        await asyncio.sleep(1)
+
+
 def run_demo(
     urls: Urls,
     *,
@@ -314,6 +339,7 @@ def run_demo(
             MofNCompleteColumn(),
             TimeRemainingColumn(),
         )
+        sending_since = datetime.now(UTC) - timedelta(minutes=1)
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("records", total=len(month.syncs))
             tally = asyncio.run(
@@ -341,6 +367,7 @@ def run_demo(
         check(client.post(f"{urls.task}/v1/admin/tick"))
         wait_for_camera_deliveries(client, urls, cameras, timeout=120)
         time.sleep(settle_s)  # KPI snapshots reach the CIOC, deliveries drain
+        ingress_refused = asyncio.run(ingress_refusals(tally.kafka_refusing, sending_since))
         kpi = check(client.get(f"{urls.reporting}/v1/kpi", params=params))
         plan = check(client.get(f"{urls.task}/v1/plans/{PLAN_ID}"))
         task11 = check(client.get(f"{urls.task}/v1/plans/{PLAN_ID}/tasks/11"))
@@ -350,6 +377,7 @@ def run_demo(
         "dossiers": dossiers,
         "catalog": catalog.get("counts"),
         "tally": tally.as_dict(),
+        "ingress_refused": ingress_refused,
         "bad_sent": dict(month.bad),
         "expected": expected,
         "kpi": {
@@ -416,9 +444,12 @@ def print_summary(summary: dict[str, Any], urls: Urls) -> None:
         f"Toàn thành phố: {k['received']:,} hồ sơ tiếp nhận, {k['processed']:,} đã xử lý, tỷ lệ đúng hạn "
         f"{k['on_time_rate']:.1%}, trực tuyến {k['online_rate']:.1%}, số hóa {k['digitized_rate']:.1%}."
     )
+    http_refused = sum(t["rejected"].values())
     console.print(
-        f"Gửi {t['sent']:,} bản ghi ({t['via_kafka']:,} qua Kafka); bị từ chối có lý do: {t['rejected']} "
-        f"(cố ý sai: {summary['bad_sent']}); ngoài dự kiến: {len(t['unexpected'])}."
+        f"Gửi {t['sent']:,} bản ghi ({t['via_kafka']:,} qua Kafka); bị từ chối có lý do: "
+        f"{http_refused + summary['ingress_refused']:,} ({http_refused:,} qua HTTP {t['rejected']}, "
+        f"{summary['ingress_refused']:,} qua Kafka, trong thư chết); cố ý sai: "
+        f"{sum(summary['bad_sent'].values()):,} {summary['bad_sent']}; ngoài dự kiến: {len(t['unexpected'])}."
     )
     for name, r in summary["receivers"].items():
         console.print(

@@ -35,6 +35,10 @@ class Tally:
     via_kafka: int = 0
     refusals_expected: int = 0
     unexpected: list[dict[str, Any]] = field(default_factory=list)
+    # Over Kafka no answer comes back: the refusals are dead letters naming the message's
+    # partition and offset. The messages with a record wrong on purpose, and how many such records.
+    kafka_refusing: set[tuple[int, int]] = field(default_factory=set)
+    kafka_refusals_expected: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +47,7 @@ class Tally:
             "rejected": dict(self.rejected),
             "via_kafka": self.via_kafka,
             "refusals_expected": self.refusals_expected,
+            "kafka_refusals_expected": self.kafka_refusals_expected,
             "unexpected": self.unexpected[:50],
         }
 
@@ -106,7 +111,11 @@ async def send_all(
                 await limiter.take(len(batch))
                 async with gate:
                     if producer is not None and agency in kafka_agencies:
-                        await _send_kafka(producer, agency, key, batch)
+                        where = await _send_kafka(producer, agency, key, batch)
+                        wrong = sum(not s.expect_accepted for s in batch)
+                        if wrong:
+                            tally.kafka_refusing.add(where)
+                            tally.kafka_refusals_expected += wrong
                         tally.via_kafka += len(batch)
                         tally.sent += len(batch)
                     else:
@@ -151,13 +160,17 @@ async def _send_http(client: httpx.AsyncClient, key: str, batch: list[Sync], tal
             tally.unexpected.append({"MaHoSo": result["MaHoSo"], "reason": result["reason"]})
 
 
-async def _send_kafka(producer: AIOKafkaProducer, agency: str, key: str, batch: list[Sync]) -> None:
+async def _send_kafka(
+    producer: AIOKafkaProducer, agency: str, key: str, batch: list[Sync]
+) -> tuple[int, int]:
+    """Publish one signed message; returns its partition and offset."""
     body = json.dumps(
         {"service": "DongBoHoSoMC", "isUpdating": "True", "data": [s.record for s in batch]},
         ensure_ascii=False,
     ).encode()
     headers = ingress_headers(agency, key, body)
-    await producer.send_and_wait(INGRESS_TOPIC, body, key=agency.encode(), headers=headers)
+    sent = await producer.send_and_wait(INGRESS_TOPIC, body, key=agency.encode(), headers=headers)
+    return sent.partition, sent.offset
 
 
 def ingress_headers(
