@@ -34,10 +34,35 @@ def _call(method: str, url: str, path: str, token: str | None, **kwargs: Any) ->
     return response.json()
 
 
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    typer.echo("  ".join(f"{c:20}" for c in columns))
+def cell(value: Any) -> str:
+    """A value as people read it: "-" for nothing, times in Vietnam time as dd/mm/yyyy HH:MM:SS
+    (the API answers ISO 8601 in UTC)."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        from datetime import datetime
+
+        from pasc_contracts import VN_TZ
+
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
+    return str(value)
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
     for row in rows:
-        typer.echo("  ".join(f"{row.get(c)!s:20}" for c in columns))
+        table.add_row(*(cell(row.get(c)) for c in columns))
+    Console().print(table)
 
 
 @app.command("import")
