@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 
-"""Local process stack of the PASC event platform: Kafka (KRaft) + PostgreSQL + the four services.
+"""Local process stack of the PASC event platform: Kafka (KRaft) + PostgreSQL + Keycloak + the four services.
 
 supervisord does the supervising; this script only prepares the files under <repo>/.pasc/ and
 drives supervisord. Run it from the repo root with the workspace venv's python:
 
     python deploy/local/stack.py infra-up|up|down|status|logs|env|reset|restart PROGRAM
 
-KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL in the environment (pointing elsewhere than the local
-defaults) mean "use that instead": the local broker / database is then not started and the value
-is handed to the services. KAFKA_HEAP_OPTS overrides the broker heap (-Xms256m -Xmx512m).
+KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL / OIDC_ISSUER in the environment (pointing elsewhere than
+the local defaults) mean "use that instead": the local broker / database / Keycloak is then not
+started and the value is handed to the services. KAFKA_HEAP_OPTS overrides the broker heap
+(-Xms256m -Xmx512m), KEYCLOAK_HEAP_OPTS Keycloak's (-Xms64m -Xmx384m).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import stack_files as files
 from stack_files import (
     INFRA_TIMEOUT,
     KAFKA_PORTS,
+    KEYCLOAK_MANAGEMENT_PORT,
+    KEYCLOAK_PORT,
     LOGS,
     PG_PORT,
     REPO,
@@ -195,6 +198,11 @@ def http_healthy(port: int, path: str = "/health") -> bool:
         conn.close()
 
 
+def keycloak_ready() -> bool:
+    """Keycloak's readiness (database up, realm imported) on its management interface."""
+    return http_healthy(KEYCLOAK_MANAGEMENT_PORT, "/health/ready")
+
+
 @dataclass
 class Target:
     program: str
@@ -208,6 +216,13 @@ def target(program: str) -> Target:
         return Target("kafka", KAFKA_PORTS, kafka_ready, "ApiVersions on 127.0.0.1:9092")
     if program == "postgres":
         return Target("postgres", (PG_PORT,), postgres_ready, f"pg_isready on 127.0.0.1:{PG_PORT}")
+    if program == "keycloak":
+        return Target(
+            "keycloak",
+            (KEYCLOAK_PORT, KEYCLOAK_MANAGEMENT_PORT),
+            keycloak_ready,
+            f"HTTP 200 on 127.0.0.1:{KEYCLOAK_MANAGEMENT_PORT}/health/ready",
+        )
     port = SERVICES[program][1]
     return Target(
         program, (port,), lambda: http_healthy(port), f"HTTP 200 on 127.0.0.1:{port}/health"
@@ -294,10 +309,13 @@ def infra_up() -> Supervisor:
         files.ensure_kafka_storage()
     if "postgres" in local:
         files.ensure_postgres_cluster()
+    if "keycloak" in local:
+        files.ensure_keycloak_dist()
+        files.ensure_keycloak_realm()
     files.write_supervisord_conf()
     sv = connect()
     if sv is not None:
-        apply_config(sv, only={"kafka", "postgres"})
+        apply_config(sv, only={"kafka", "postgres", "keycloak"})
     else:
         sv = start_supervisord()
     ensure_running(sv, [target(name) for name in local], INFRA_TIMEOUT)
@@ -322,14 +340,13 @@ def down() -> None:
     sv = connect()
     if sv is None:
         say("supervisord is not running; nothing to stop")
-        orphans = [
-            p for p in (*KAFKA_PORTS, PG_PORT, *(p for _, p in SERVICES.values())) if port_open(p)
-        ]
+        infra_ports = (*KAFKA_PORTS, PG_PORT, KEYCLOAK_PORT, KEYCLOAK_MANAGEMENT_PORT)
+        orphans = [p for p in (*infra_ports, *(p for _, p in SERVICES.values())) if port_open(p)]
         if orphans:
             say(f"note: ports {orphans} are still open (left over from a killed supervisord?)")
         return
     stop_programs(sv, list(SERVICES))  # services first: they still flush to Kafka / Postgres
-    stop_programs(sv, ["kafka"])
+    stop_programs(sv, ["keycloak", "kafka"])
     stop_programs(sv, ["postgres"])
     leftovers = [p["name"] for p in sv.getAllProcessInfo() if p["statename"] in ACTIVE_STATES]
     stop_programs(sv, leftovers)
@@ -382,7 +399,7 @@ def cmd_status(_: argparse.Namespace) -> int:
     subprocess.run([str(BIN / "supervisorctl"), "-c", str(SUPERVISOR_CONF), "status"], check=False)
     print()
     local = files.local_infra()
-    for name in ("kafka", "postgres"):
+    for name in ("kafka", "postgres", "keycloak"):
         if name in local:
             t = target(name)
             print(f"{name:<20} {t.waiting_for:<40} {'ok' if t.probe() else 'DOWN'}")
@@ -413,19 +430,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stack.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, func, help_text in [
-        ("infra-up", cmd_infra_up, "start Kafka and PostgreSQL (idempotent)"),
+        ("infra-up", cmd_infra_up, "start Kafka, PostgreSQL and Keycloak (idempotent)"),
         ("up", cmd_up, "infra-up, then the four services"),
         ("down", cmd_down, "stop everything; data is kept"),
         ("status", cmd_status, "supervisorctl status plus health probes"),
         ("logs", cmd_logs, "tail -F every log in .pasc/logs"),
-        ("env", cmd_env, "print KAFKA_BOOTSTRAP_SERVERS= and DATABASE_URL= lines"),
-        ("reset", cmd_reset, "down, then delete the Kafka and PostgreSQL data"),
+        ("env", cmd_env, "print KAFKA_BOOTSTRAP_SERVERS=, DATABASE_URL= and OIDC_ISSUER= lines"),
+        ("reset", cmd_reset, "down, then delete the Kafka, PostgreSQL and Keycloak data"),
         ("restart", cmd_restart, "restart one program and wait until it is ready again"),
     ]:
         sub = commands.add_parser(name, help=help_text)
         sub.set_defaults(func=func)
         if name == "restart":
-            sub.add_argument("program", choices=["kafka", "postgres", *SERVICES])
+            sub.add_argument("program", choices=["kafka", "postgres", "keycloak", *SERVICES])
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -1,7 +1,7 @@
 """Settings of the local stack and the files it keeps under <repo>/.pasc/ (used by stack.py).
 
-Everything here is preparation: Kafka jars and storage, the PostgreSQL cluster, server.properties
-and supervisord.conf. Starting and stopping is stack.py's job (through supervisord).
+Everything here is preparation: Kafka jars and storage, the PostgreSQL cluster, Keycloak's
+distribution and realm, server.properties and supervisord.conf. Starting and stopping is stack.py's job (through supervisord).
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ PG_DATA = STATE / "pg" / "data"
 SUPERVISOR_CONF = STATE / "supervisord.conf"
 POM = REPO / "deploy" / "kafka" / "pom.xml"
 LOG4J_CONFIG = REPO / "deploy" / "kafka" / "log4j2.properties"
+KEYCLOAK_POM = REPO / "deploy" / "keycloak" / "pom.xml"
+KEYCLOAK_REALM = REPO / "deploy" / "keycloak" / "realm-pasc.json"
+KEYCLOAK_HOME = STATE / "keycloak"
+KEYCLOAK_DIST = KEYCLOAK_HOME / "dist"
+KEYCLOAK_DIST_STAMP = KEYCLOAK_HOME / "dist.stamp"
+KEYCLOAK_REALM_STAMP = KEYCLOAK_HOME / "realm.sha256"
 
 
 def _run_dir() -> Path:
@@ -52,6 +58,9 @@ PG_PORT = 55432
 PG_USER = PG_PASSWORD = PG_DATABASE = "pasc"  # noqa: S105 (a local dev database)
 LOCAL_BOOTSTRAP = f"127.0.0.1:{KAFKA_PORTS[0]}"
 LOCAL_DATABASE_URL = f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{PG_PORT}/{PG_DATABASE}"
+KEYCLOAK_PORT = 8180
+KEYCLOAK_MANAGEMENT_PORT = 9180  # /health/ready and /metrics (Keycloak's management interface)
+KEYCLOAK_ISSUER = f"http://127.0.0.1:{KEYCLOAK_PORT}/realms/pasc"
 INFRA_TIMEOUT = 90.0
 SERVICE_TIMEOUT = 120.0
 
@@ -117,6 +126,24 @@ host    all       all   127.0.0.1/32   scram-sha-256
 """
 
 
+# Build options are baked into the distribution by `kc.sh build` (a changed list rebuilds it).
+# dev-file keeps Keycloak's own data in an H2 file under the distribution: enough for one
+# developer's machine; a deployment uses --db=postgres.
+KEYCLOAK_BUILD_OPTIONS = ["--db=dev-file", "--health-enabled=true", "--metrics-enabled=true"]
+KEYCLOAK_START_OPTIONS = [
+    "--optimized",
+    "--http-enabled=true",
+    "--http-host=127.0.0.1",
+    f"--http-port={KEYCLOAK_PORT}",
+    f"--http-management-port={KEYCLOAK_MANAGEMENT_PORT}",
+    f"--hostname=http://127.0.0.1:{KEYCLOAK_PORT}",  # the issuer the services expect
+    "--import-realm",  # data/import/*.json, skipped when the realm already exists
+]
+DEFAULT_KEYCLOAK_HEAP = "-Xms64m -Xmx384m"
+# The master realm's first administrator on a fresh database (loopback only, local stack).
+KEYCLOAK_ADMIN = KEYCLOAK_ADMIN_PASSWORD = "admin"  # noqa: S105 (a local dev identity provider)
+
+
 class StackError(Exception):
     """A failure whose message is meant for the user."""
 
@@ -173,6 +200,9 @@ def external_infra() -> dict[str, str]:
     database = os.environ.get("DATABASE_URL")
     if database and not _local_database(database):
         found["postgres"] = f"DATABASE_URL={_without_password(database)}"
+    issuer = os.environ.get("OIDC_ISSUER")
+    if issuer and issuer.rstrip("/") != KEYCLOAK_ISSUER:
+        found["keycloak"] = f"OIDC_ISSUER={issuer}"
     return found
 
 
@@ -184,18 +214,19 @@ def _without_password(url: str) -> str:
 
 
 def local_infra() -> list[str]:
-    return [name for name in ("postgres", "kafka") if name not in external_infra()]
+    return [name for name in ("postgres", "kafka", "keycloak") if name not in external_infra()]
 
 
 def service_endpoints() -> dict[str, str]:
     return {
         "KAFKA_BOOTSTRAP_SERVERS": os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or LOCAL_BOOTSTRAP,
         "DATABASE_URL": os.environ.get("DATABASE_URL") or LOCAL_DATABASE_URL,
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER") or KEYCLOAK_ISSUER,
     }
 
 
 def prepare_dirs() -> None:
-    for path in (STATE, LOGS, KAFKA_HOME, RUN, PG_DATA.parent):
+    for path in (STATE, LOGS, KAFKA_HOME, KEYCLOAK_HOME, RUN, PG_DATA.parent):
         path.mkdir(parents=True, exist_ok=True)
     # The postgres account must be able to walk into .pasc/pg and .pasc/run.
     for path in (STATE, RUN, PG_DATA.parent):
@@ -275,6 +306,79 @@ def kafka_config_digest() -> str:
     """Changes whenever the broker's files change, so supervisord sees a changed program."""
     digest = hashlib.sha256()
     for path in (KAFKA_PROPERTIES, LOG4J_CONFIG, JARS_STAMP):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- Keycloak ------------------------------------------------------------------------------
+
+
+def _keycloak_dist_digest() -> str:
+    digest = hashlib.sha256(KEYCLOAK_POM.read_bytes())
+    digest.update(" ".join(KEYCLOAK_BUILD_OPTIONS).encode())
+    return digest.hexdigest()
+
+
+def ensure_keycloak_dist() -> None:
+    """Unpack keycloak-quarkus-dist with Maven and run `kc.sh build`, only when the pom or the
+    build options changed since the last time (a build takes about 20 s)."""
+    want = _keycloak_dist_digest()
+    if KEYCLOAK_DIST.is_dir() and KEYCLOAK_DIST_STAMP.exists():
+        if KEYCLOAK_DIST_STAMP.read_text().strip() == want:
+            return
+    mvn = which("mvn", "install Maven (apt-get install maven)")
+    java()  # kc.sh needs it; say so before Maven spends time
+    say("keycloak: fetching the distribution with Maven (only when deploy/keycloak changes)...")
+    started = time.monotonic()
+    staging = KEYCLOAK_HOME / "dist.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    goal = [
+        "dependency:unpack",
+        f"-DoutputDirectory={staging}",
+        f"-DmarkersDirectory={KEYCLOAK_HOME / 'markers.partial'}",  # not target/ in the repo
+    ]
+    run([mvn, "-q", "-B", "-f", str(KEYCLOAK_POM), *goal], "mvn dependency:unpack (keycloak)")
+    shutil.rmtree(KEYCLOAK_HOME / "markers.partial", ignore_errors=True)
+    unpacked = [p for p in staging.iterdir() if p.is_dir() and p.name.startswith("keycloak-")]
+    if len(unpacked) != 1:
+        raise StackError(f"keycloak: expected one keycloak-* directory in {staging}")
+    say("keycloak: kc.sh build (once per distribution)...")
+    run([str(unpacked[0] / "bin" / "kc.sh"), "build", *KEYCLOAK_BUILD_OPTIONS], "kc.sh build")
+    previous_data = KEYCLOAK_DIST / "data" / "h2"
+    if previous_data.is_dir():  # keep the realm's state across a version change
+        shutil.copytree(previous_data, unpacked[0] / "data" / "h2")
+    shutil.rmtree(KEYCLOAK_DIST, ignore_errors=True)
+    unpacked[0].rename(KEYCLOAK_DIST)
+    shutil.rmtree(staging, ignore_errors=True)
+    KEYCLOAK_DIST_STAMP.write_text(want + "\n")
+    say(f"keycloak: ready in {KEYCLOAK_DIST} ({time.monotonic() - started:.1f}s)")
+
+
+def ensure_keycloak_realm() -> None:
+    """Put deploy/keycloak/realm-pasc.json where --import-realm reads it. Keycloak imports a
+    realm only when it does not exist yet, so a changed realm file drops the local database:
+    the file is the truth for the local stack (users or clients added by hand are lost)."""
+    want = hashlib.sha256(KEYCLOAK_REALM.read_bytes()).hexdigest()
+    imports = KEYCLOAK_DIST / "data" / "import"
+    imports.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(KEYCLOAK_REALM, imports / KEYCLOAK_REALM.name)
+    if KEYCLOAK_REALM_STAMP.exists() and KEYCLOAK_REALM_STAMP.read_text().strip() == want:
+        return
+    database = KEYCLOAK_DIST / "data" / "h2"
+    if database.exists():
+        say("keycloak: the realm file changed; its local database is rebuilt from it")
+        shutil.rmtree(database)
+    KEYCLOAK_REALM_STAMP.write_text(want + "\n")
+
+
+def keycloak_command() -> list[str]:
+    return [str(KEYCLOAK_DIST / "bin" / "kc.sh"), "start", *KEYCLOAK_START_OPTIONS]
+
+
+def keycloak_config_digest() -> str:
+    """Changes whenever the distribution or the realm changes, so supervisord restarts it."""
+    digest = hashlib.sha256()
+    for path in (KEYCLOAK_DIST_STAMP, KEYCLOAK_REALM_STAMP):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -458,6 +562,24 @@ def _postgres_program() -> str:
     )
 
 
+def _keycloak_program() -> str:
+    env = {
+        "JAVA_OPTS_KC_HEAP": os.environ.get("KEYCLOAK_HEAP_OPTS", DEFAULT_KEYCLOAK_HEAP),
+        "KC_BOOTSTRAP_ADMIN_USERNAME": KEYCLOAK_ADMIN,
+        "KC_BOOTSTRAP_ADMIN_PASSWORD": KEYCLOAK_ADMIN_PASSWORD,
+        "PASC_KEYCLOAK_CONFIG_DIGEST": keycloak_config_digest(),
+    }
+    return _program(
+        "keycloak",
+        keycloak_command(),
+        directory=_ini(KEYCLOAK_DIST),
+        priority=30,
+        startsecs=10,
+        stopwaitsecs=30,
+        environment=_ini_environment(env),
+    )
+
+
 def _service_program(name: str, module: str, port: int) -> str:
     env = {**service_endpoints(), "HTTP_PORT": str(port), "PYTHONUNBUFFERED": "1"}
     return _program(
@@ -493,6 +615,8 @@ def render_supervisord_conf() -> str:
         sections.append(_postgres_program())
     if "kafka" in local:
         sections.append(_kafka_program())
+    if "keycloak" in local:
+        sections.append(_keycloak_program())
     sections += [_service_program(name, mod, port) for name, (mod, port) in SERVICES.items()]
     return "\n".join(sections)
 
@@ -502,4 +626,11 @@ def write_supervisord_conf() -> None:
 
 
 def reset_paths() -> list[Path]:
-    return [KAFKA_DATA, CLUSTER_ID_FILE, PG_DATA, PG_DATA.with_name("data.partial")]
+    return [
+        KAFKA_DATA,
+        CLUSTER_ID_FILE,
+        PG_DATA,
+        PG_DATA.with_name("data.partial"),
+        KEYCLOAK_DIST / "data" / "h2",
+        KEYCLOAK_REALM_STAMP,
+    ]

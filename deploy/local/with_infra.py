@@ -1,7 +1,7 @@
-"""`python deploy/local/with_infra.py CMD...`: run CMD with Kafka and PostgreSQL up.
+"""`python deploy/local/with_infra.py CMD...`: run CMD with Kafka, PostgreSQL and Keycloak up.
 
 Starts the local infra if it is not already running, points CMD at it through
-KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL, and afterwards stops only what it started.
+KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL and OIDC_ISSUER, and afterwards stops only what it started.
 """
 
 from __future__ import annotations
@@ -17,17 +17,25 @@ import stack
 import stack_files as files
 
 
-def infra_already_running() -> bool:
-    local = files.local_infra()
-    ready = {"kafka": stack.kafka_ready, "postgres": stack.postgres_ready}
-    return stack.connect() is not None and all(ready[name]() for name in local)
+def running_infra() -> set[str]:
+    """The local infra programs that already answer (none when supervisord is not running)."""
+    ready = {
+        "kafka": stack.kafka_ready,
+        "postgres": stack.postgres_ready,
+        "keycloak": stack.keycloak_ready,
+    }
+    if stack.connect() is None:
+        return set()
+    return {name for name in files.local_infra() if ready[name]()}
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    started_here = not infra_already_running()
+    supervisord_running = stack.connect() is not None
+    already = running_infra()
+    started_here = set(files.local_infra()) - already
     if started_here:
         with stack.stack_lock():
             stack.infra_up()
@@ -37,7 +45,12 @@ def main(argv: list[str]) -> int:
     finally:
         if started_here:
             with stack.stack_lock():
-                stack.down()
+                if supervisord_running:  # someone else's stack: stop only what we added to it
+                    sv = stack.connect()
+                    if sv is not None:
+                        stack.stop_programs(sv, sorted(started_here))
+                else:
+                    stack.down()
 
 
 if __name__ == "__main__":
