@@ -38,3 +38,13 @@ def database_url() -> str:
     if not _reachable(hostport):
         pytest.fail(f"PostgreSQL is not reachable at {hostport}: run `make infra-up`")
     return url
+
+
+@pytest.fixture(scope="session")
+def keycloak() -> str:
+    """The issuer of the services' tokens: the local Keycloak (make test starts it)."""
+    from support import keycloak
+
+    if not keycloak.reachable():
+        pytest.fail(f"Keycloak is not reachable at {keycloak.ISSUER}: run `make infra-up`")
+    return keycloak.ISSUER

@@ -25,6 +25,8 @@ from prometheus_client import make_asgi_app
 
 from pasc_contracts import TOPICS, topic
 from pasc_runtime import http_guard
+from pasc_runtime.auth import Access, TokenVerifier
+from pasc_runtime.auth.tokens import IssuerUnavailable
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate
 from pasc_runtime.deadletter import DeadLetters, Redactor
@@ -46,6 +48,7 @@ class ServiceApp(AsgiFastStream):
     """AsgiFastStream whose unmatched paths go to the service's own HTTP app."""
 
     runtime: Runtime | None = None
+    http_app: ASGIApp | None = None  # the service's own API (its routes declare their roles)
 
     def __init__(self, *args: Any, fallback: ASGIApp | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +89,21 @@ class Runtime:
             batch_size=settings.outbox_batch_size,
             poll_interval_s=settings.outbox_poll_interval_s,
             tracer=self.tracer_provider.get_tracer(TRACER),
+        )
+        self.access = Access(
+            TokenVerifier(
+                settings.oidc_issuer,
+                settings.oidc_audience or settings.service_name,
+                jwks_url=settings.oidc_jwks_url,
+                leeway_s=settings.oidc_leeway_s,
+            ),
+            self.metrics.registry,
+            {
+                "public": settings.rate_limit_public,
+                "auth_failures": settings.rate_limit_auth_failures,
+                "subject": settings.rate_limit_subject,
+                "api_key": settings.rate_limit_api_key,
+            },
         )
         self._migrations = [migrations] if migrations else []
         self._pool: asyncpg.Pool | None = None
@@ -173,6 +191,10 @@ class Runtime:
         ran = await migrate(s.database_url, s.db_schema, self._migrations)
         log.info("schema %s: %d migrations applied", s.db_schema, ran)
         self._pool = await create_pool(s.database_url, s.db_schema, s.db_pool_min, s.db_pool_max)
+        try:
+            await self.access.verifier.warm_up()
+        except IssuerUnavailable as exc:  # not fatal: tokens are checked once it answers
+            log.warning("%s; bearer tokens get 503 until %s answers", exc, s.oidc_issuer)
 
     async def start_background(self) -> None:
         self.relay.start()
@@ -234,4 +256,5 @@ class Runtime:
             after_shutdown=[self.close_resources],
         )
         service_app.runtime = self
+        service_app.http_app = http
         return service_app

@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_KAFKA = "127.0.0.1:9092"
 LOCAL_DATABASE = "postgresql://pasc:pasc@127.0.0.1:55432/pasc"
+LOCAL_OIDC_ISSUER = "http://127.0.0.1:8180/realms/pasc"
 
 
 class KafkaSecuritySettings(BaseSettings):
@@ -83,3 +84,23 @@ class ServiceSettings(KafkaSecuritySettings):
     http_limit_concurrency: int | None = Field(
         default=None, description="Connections and tasks beyond this are answered 503."
     )
+    oidc_issuer: str = Field(
+        default=LOCAL_OIDC_ISSUER, description="Bearer tokens must come from this issuer."
+    )
+    oidc_audience: str | None = Field(
+        default=None,
+        description="Bearer tokens must name this audience (the service's Keycloak client); "
+        "unset: SERVICE_NAME.",
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, description="The issuer's keys; unset: its discovery document's jwks_uri."
+    )
+    oidc_leeway_s: float = Field(default=10.0, ge=0, description="Clock skew allowed on exp.")
+    rate_limit_public: str = Field(
+        default="120/minute", description="Public lookups per client address (`limits` syntax)."
+    )
+    rate_limit_auth_failures: str = Field(
+        default="20/minute", description="Failed authentications per client address, then 429."
+    )
+    rate_limit_subject: str = Field(default="1200/minute", description="Per token subject.")
+    rate_limit_api_key: str = Field(default="1200/minute", description="Per API key.")

@@ -20,7 +20,7 @@ def build_app(settings: Settings) -> ServiceApp:
     app = runtime.app(
         title="catalog-service",
         description="The catalog of administrative procedures (TTHC) received at the Center.",
-        http=make_api(lambda: runtime.pool, catalog),
+        http=make_api(lambda: runtime.pool, catalog, runtime.access),
     )
 
     @app.on_startup

@@ -69,5 +69,5 @@ def build_app(settings: Settings) -> ServiceApp:
             "Where department systems (DVCQG DongBoHoSoMC / CapNhatTienDoHoSoMC), the CIOC, the "
             "Home Affairs monitoring system and the city portal meet the platform."
         ),
-        http=make_api(lambda: runtime.pool, settings, metrics),
+        http=make_api(lambda: runtime.pool, settings, metrics, runtime.access),
     )

@@ -15,11 +15,12 @@ LOCAL_ONLY = "local-development-only-change-me"
 
 class Settings(ServiceSettings):
     service_name: str = "integration-gateway"
+    oidc_audience: str | None = "integration-gateway"
     db_schema: str = "gateway"
     http_port: int = 8080
     admin_token: SecretStr | None = Field(
         default=None,
-        description="Token for /admin endpoints (X-Admin-Token); when unset they answer loopback clients only.",
+        description="Where set, /admin endpoints require this token (X-Admin-Token) besides an operator's bearer token.",
     )
     key_encryption_secret: SecretStr = Field(
         default=SecretStr(LOCAL_ONLY),

@@ -36,6 +36,7 @@ def build_app(settings: Settings) -> ServiceApp:
             lambda: runtime.pool,
             metrics,
             settings.dashboard_refresh_s,
+            runtime.access,
             admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None,
         ),
     )

@@ -7,6 +7,7 @@ from pasc_runtime.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     service_name: str = "reporting-service"
+    oidc_audience: str | None = "reporting-service"
     db_schema: str = "reporting"
     http_port: int = 8083
     snapshot_debounce_s: float = Field(

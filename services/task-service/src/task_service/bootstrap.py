@@ -37,6 +37,10 @@ def build_app(settings: Settings) -> ServiceApp:
         title="task-service",
         description="The Center's implementation plan: tasks, deadlines, progress, alerts, monthly reports.",
         http=make_api(
-            lambda: runtime.pool, service, scheduler, allow_tick_at=settings.allow_tick_at
+            lambda: runtime.pool,
+            service,
+            scheduler,
+            runtime.access,
+            allow_tick_at=settings.allow_tick_at,
         ),
     )

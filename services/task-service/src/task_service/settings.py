@@ -7,6 +7,7 @@ from pasc_runtime.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     service_name: str = "task-service"
+    oidc_audience: str | None = "task-service"
     db_schema: str = "task"
     http_port: int = 8081
     tick_interval_s: float = Field(

@@ -24,6 +24,8 @@ from catalog_service.domain.rows import FileError, RawRow, decode, read_csv, to_
 from pasc_contracts import now_vn
 from pasc_contracts.events.catalog import AgencyKind, MucDoDvc
 from pasc_contracts.events.dossier import MA_TTHC_PATTERN
+from pasc_runtime.auth import Access, Role
+from pasc_runtime.auth.roles import STAFF
 from pasc_runtime.http_guard import read_body
 
 DEFAULT_SIGNER = "Chủ tịch UBND thành phố"
@@ -159,7 +161,7 @@ def _raw_rows(rows: list[dict[str, Any]]) -> list[RawRow]:
     return [RawRow(i, row) for i, row in enumerate(rows, start=1)]
 
 
-def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
+def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog, access: Access) -> FastAPI:
     api = FastAPI(
         title="catalog-service",
         description="The catalog of administrative procedures (TTHC) received at the Center.",
@@ -173,7 +175,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
 
     # --- reading --------------------------------------------------------------------------
 
-    @api.get("/v1/procedures")
+    @api.get("/v1/procedures", **access.allow(*STAFF))
     async def search(
         q: Annotated[
             str | None, Query(description="Code or name, with or without diacritics.")
@@ -209,7 +211,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
             ],
         }
 
-    @api.get("/v1/procedures/{ma_tthc}")
+    @api.get("/v1/procedures/{ma_tthc}", **access.allow(*STAFF))
     async def procedure(
         ma_tthc: Annotated[str, Path(pattern=MA_TTHC_PATTERN)], as_of: AsOf = None
     ) -> dict[str, Any]:
@@ -259,7 +261,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
             "history": history,
         }
 
-    @api.get("/v1/coverage")
+    @api.get("/v1/coverage", **access.allow(*STAFF))
     async def coverage(as_of: AsOf = None) -> dict[str, Any]:
         """Per agency and city-wide: eligible procedures, how many at the Center, the online mix."""
         day = as_of or today()
@@ -273,7 +275,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
             "agencies": [coverage_json(per_agency[c], agencies.get(c)) for c in sorted(per_agency)],
         }
 
-    @api.get("/v1/coverage/{agency_code}")
+    @api.get("/v1/coverage/{agency_code}", **access.allow(*STAFF))
     async def agency_coverage(agency_code: str, as_of: AsOf = None) -> dict[str, Any]:
         day = as_of or today()
         agencies = await store.agencies(pool())
@@ -284,7 +286,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         found = coverage_by_agency(procs, [agency.code])[agency.code]
         return {"as_of": day.isoformat(), **coverage_json(found, agency)}
 
-    @api.get("/v1/public/procedures")
+    @api.get("/v1/public/procedures", **access.public())
     async def public_list(
         q: str | None = None,
         agency: str | None = None,
@@ -303,36 +305,36 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         total, found = await store.search(pool(), filters, q, today(), limit, offset)
         return {"total": total, "items": [public_json(f.version, f.agency_name) for f in found]}
 
-    @api.get("/v1/agencies")
+    @api.get("/v1/agencies", **access.allow(*STAFF))
     async def list_agencies() -> list[dict[str, Any]]:
         return [
             {"agency_code": a.code, "name": a.name, "kind": a.kind.value}
             for a in (await store.agencies(pool())).values()
         ]
 
-    @api.get("/v1/exclusion-grounds")
+    @api.get("/v1/exclusion-grounds", **access.allow(*STAFF))
     async def list_grounds() -> list[dict[str, Any]]:
         return [g.__dict__ for g in await store.grounds(pool())]
 
-    @api.get("/v1/decisions")
+    @api.get("/v1/decisions", **access.allow(*STAFF))
     async def list_decisions() -> list[dict[str, Any]]:
         return await store.decisions(pool())
 
-    @api.get("/v1/decisions/{decision_no:path}")
+    @api.get("/v1/decisions/{decision_no:path}", **access.allow(*STAFF))
     async def one_decision(decision_no: str) -> dict[str, Any]:
         found = await store.decision(pool(), decision_no)
         if found is None:
             raise HTTPException(404, f"decision_no: {decision_no} chưa được ghi nhận")
         return found
 
-    @api.get("/v1/proposals/{proposal_id}")
+    @api.get("/v1/proposals/{proposal_id}", **access.allow(*STAFF))
     async def one_proposal(proposal_id: int) -> dict[str, Any]:
         found = await store.proposal(pool(), proposal_id)
         if found is None:
             raise NotFound(f"proposal_id: đề nghị {proposal_id} không tồn tại")
         return found
 
-    @api.get("/v1/export", response_model=None)
+    @api.get("/v1/export", response_model=None, **access.allow(*STAFF))
     async def export(
         format: Literal["csv", "json"] = "csv", as_of: AsOf = None
     ) -> Response | list[dict[str, Any]]:
@@ -358,7 +360,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
 
     # --- writing --------------------------------------------------------------------------
 
-    @api.post("/v1/imports")
+    @api.post("/v1/imports", **access.allow(Role.CATALOG_OFFICER))
     async def import_catalog(
         request: Request,
         recorded_by: Annotated[str, Query(min_length=1, description="Who imports.")],
@@ -388,7 +390,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         report = await catalog.import_rows(raw, terms, dry_run=dry_run, strict=strict)
         return report.as_dict()
 
-    @api.post("/v1/proposals", status_code=201)
+    @api.post("/v1/proposals", status_code=201, **access.allow(Role.CATALOG_OFFICER))
     async def propose(body: ProposalBody) -> dict[str, Any]:
         """A department's proposal (task 4): stored, takes effect only when a decision approves it."""
         proposal_id = await catalog.submit_proposal(
@@ -396,7 +398,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         )
         return {"proposal_id": proposal_id, "entries": len(body.rows)}
 
-    @api.post("/v1/decisions")
+    @api.post("/v1/decisions", **access.allow(Role.DECISION_RECORDER))
     async def decide(body: DecisionBody) -> dict[str, Any]:
         """The Chairman's decision (task 5): approves proposals or rows, withdraws procedures."""
         terms = DecisionTerms(
@@ -419,7 +421,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         )
         return report.as_dict()
 
-    @api.put("/v1/agencies/{agency_code}")
+    @api.put("/v1/agencies/{agency_code}", **access.allow(Role.CATALOG_OFFICER))
     async def put_agency(
         agency_code: Annotated[str, Path(pattern=AGENCY_CODE.pattern)], body: AgencyBody
     ) -> dict[str, Any]:
@@ -429,7 +431,7 @@ def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog) -> FastAPI:
         )
         return {"agency_code": agency_code, "changed": changed}
 
-    @api.post("/v1/exclusion-grounds", status_code=201)
+    @api.post("/v1/exclusion-grounds", status_code=201, **access.allow(Role.CATALOG_OFFICER))
     async def post_ground(body: GroundBody) -> dict[str, Any]:
         """A new legal basis for point a or b from a date (the previous one ends the day before)."""
         await catalog.add_ground(ExclusionGround(**body.model_dump()))

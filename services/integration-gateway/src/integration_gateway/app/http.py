@@ -1,6 +1,5 @@
 """The gateway's HTTP API: the DVCQG sync calls, plan reports, camera webhook, public lookup, admin."""
 
-import ipaddress
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -43,6 +42,9 @@ from pasc_contracts.events.plan import (
     ProgressSubmission,
     ProgressSubmitted,
 )
+from pasc_runtime.auth import Access, Principal, Role
+from pasc_runtime.auth.access import Denied, client_address
+from pasc_runtime.auth.tokens import InvalidToken, IssuerUnavailable
 from pasc_runtime.http_guard import read_body
 from pasc_runtime.outbox import stage
 
@@ -92,7 +94,7 @@ class MonthlyReportBody(BaseModel):
     summary: Text = Field(max_length=20000)
 
 
-def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI:
+def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Access) -> FastAPI:
     api = FastAPI(title="integration-gateway", docs_url="/docs", openapi_url="/openapi.json")
     vault = KeyVault(settings.key_encryption_secret.get_secret_value())
     admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
@@ -153,8 +155,16 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         x_pasc_agency: Annotated[str | None, Header()] = None,
     ) -> Caller:
         presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip() or None
+        address = client_address(request)
+        await access.refuse_if_locked_out(address)
         found = await identity.authenticate(pool(), presented)
+        if found is None and presented and await is_valid_token(presented):
+            # A person or service signed in with Keycloak: authenticated, but these routes
+            # belong to the departments' systems and their API keys.
+            access.refusals.labels("role").inc()
+            raise Denied(403, "api_key_route")
         if found is None:
+            await access.failed(address, "api_key")
             raise await refuse(
                 request,
                 401,
@@ -170,28 +180,27 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
                 found.actor,
                 claimed_agency=x_pasc_agency[:16],
             )
+        await access.count_api_key(found.key_id)
         return found
 
-    async def admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> str:
-        if admin_token:
-            if x_admin_token is None or not hmac_equal(x_admin_token, admin_token):
-                raise await refuse(
-                    request, 401, "admin token required (X-Admin-Token)", "anonymous"
-                )
-            return "admin"
-        client = request.client.host if request.client else ""
+    async def is_valid_token(presented: str) -> bool:
+        if presented.count(".") != 2:  # API keys are not JWTs
+            return False
         try:
-            local = ipaddress.ip_address(client).is_loopback
-        except ValueError:
-            local = False
-        if not local:
+            await access.verifier.verify(presented)
+        except (InvalidToken, IssuerUnavailable):
+            return False
+        return True
+
+    async def admin(request: Request, x_admin_token: Annotated[str | None, Header()] = None) -> str:
+        """The operator calling an admin route: the route's declaration already checked the
+        bearer token's operator role; where ADMIN_TOKEN is set it is required as well."""
+        principal: Principal = request.state.principal
+        if admin_token and (x_admin_token is None or not hmac_equal(x_admin_token, admin_token)):
             raise await refuse(
-                request,
-                403,
-                "admin endpoints answer loopback clients when ADMIN_TOKEN is unset",
-                "anonymous",
+                request, 401, "admin token required (X-Admin-Token)", principal.actor
             )
-        return "admin@localhost"
+        return principal.actor
 
     async def dvcqg_caller(
         request: Request, session: str | None, madonvi: str | None, agency: str | None
@@ -200,6 +209,8 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         session from the adapter's auth exchange (in the body, the query or Authorization)."""
         if agency is not None:
             return Caller(agency, await admin(request, request.headers.get("x-admin-token")))
+        address = client_address(request)
+        await access.refuse_if_locked_out(address)
         authorization = request.headers.get("authorization") or ""
         bearer = authorization.removeprefix("Bearer ").strip() or None
         presented = request.headers.get("x-api-key") or (
@@ -211,7 +222,13 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         else:
             token = session or request.query_params.get("session") or bearer
             who = await identity.authenticate_session(pool(), token)
+        if who is None and bearer and await is_valid_token(bearer):
+            # Signed in with Keycloak: authenticated, but the DVCQG calls belong to the
+            # departments' systems, with their API keys or adapter sessions.
+            access.refusals.labels("role").inc()
+            raise Denied(403, "api_key_route")
         if who is None:
+            await access.failed(address, "api_key")
             raise await refuse(
                 request,
                 401,
@@ -232,6 +249,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             raise await refuse(
                 request, 403, "madonvi không khớp với mã đơn vị của tài khoản", who.actor
             )
+        await access.count_api_key(who.key_id)
         return who
 
     def envelope(action: str, request: Request, data: Any) -> DongBoHoSoMC | CapNhatTienDoHoSoMC:
@@ -305,23 +323,27 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         metrics.requests.labels(_endpoint(request), "200").inc()
         return who, outcome
 
-    @api.post("/v1/dvcqg/DongBoHoSoMC")
+    @api.post("/v1/dvcqg/DongBoHoSoMC", **Access.api_key(Role.DEPARTMENT_SYSTEM))
     async def dong_bo_ho_so(request: Request) -> dict[str, Any]:
         """Sync dossier records, exactly as sent to the National Public Service Portal: the
         envelope, or a bare array with isUpdating and MaDinhDanhDV in the query string."""
         _, outcome = await ingest("DongBoHoSoMC", request)
         return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
 
-    @api.post("/v1/dvcqg/CapNhatTienDoHoSoMC")
+    @api.post("/v1/dvcqg/CapNhatTienDoHoSoMC", **Access.api_key(Role.DEPARTMENT_SYSTEM))
     async def cap_nhat_tien_do(request: Request) -> dict[str, Any]:
         """Processing steps of dossiers the calling agency owns."""
         _, outcome = await ingest("CapNhatTienDoHoSoMC", request)
         return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
 
-    @api.post("/v1/dvcqg/auth")
+    # Open like Keycloak's token endpoint: the password is the credential. Failed exchanges
+    # count towards the address's lockout (RATE_LIMIT_AUTH_FAILURES).
+    @api.post("/v1/dvcqg/auth", **access.public())
     async def adapter_auth(request: Request) -> dict[str, Any]:
         """The DVCQG adapter's auth exchange: username and password for a session, which then
         travels in each request's body (`session`, with `madonvi`)."""
+        address = client_address(request)
+        await access.refuse_if_locked_out(address)
         data = await read_json(request)
         username = data.get("username") if isinstance(data, dict) else None
         password = data.get("password") if isinstance(data, dict) else None
@@ -332,6 +354,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
                 conn, username[:64], password[:200], settings.adapter_session_ttl_s
             )
         if opened is None:
+            await access.failed(address, "adapter_password")
             raise await refuse(
                 request,
                 401,
@@ -350,7 +373,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             "expires_at": format_dvcqg_date(expires_at),
         }
 
-    @api.post("/v1/dvcqg/integration")
+    @api.post("/v1/dvcqg/integration", **Access.api_key(Role.DEPARTMENT_SYSTEM))
     async def adapter_integration(request: Request) -> dict[str, Any]:
         """The adapter's integration endpoint: one URL, the body's `service` says which call
         (DongBoHoSoMC or CapNhatTienDoHoSoMC). Success is error_code "00", as OpenCPS expects."""
@@ -374,7 +397,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             )
         return {"accepted": True, "event_id": str(event.event_id)}
 
-    @api.post("/v1/plan/progress", status_code=202)
+    @api.post("/v1/plan/progress", status_code=202, **Access.api_key(Role.DEPARTMENT_SYSTEM))
     async def plan_progress(
         request: Request, who: Annotated[Caller, Depends(caller)]
     ) -> dict[str, Any]:
@@ -387,7 +410,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         event = ProgressSubmitted(producer=PRODUCER, payload=submission)
         return await publish_one(who, "plan.progress", event)
 
-    @api.post("/v1/plan/monthly-reports", status_code=202)
+    @api.post("/v1/plan/monthly-reports", status_code=202, **Access.api_key(Role.DEPARTMENT_SYSTEM))
     async def monthly_report(
         request: Request, who: Annotated[Caller, Depends(caller)]
     ) -> dict[str, Any]:
@@ -400,7 +423,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         event = MonthlyReportSubmitted(producer=PRODUCER, payload=submission)
         return await publish_one(who, "plan.monthly_report", event)
 
-    @api.post("/v1/camera/events", status_code=202)
+    @api.post("/v1/camera/events", status_code=202, **Access.api_key(Role.DEPARTMENT_SYSTEM))
     async def camera_event(
         request: Request, who: Annotated[Caller, Depends(caller)]
     ) -> dict[str, Any]:
@@ -409,7 +432,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         event = CameraStatusChanged(producer=PRODUCER, payload=status)
         return await publish_one(who, "camera.status", event)
 
-    @api.get("/v1/public/dossiers/{ma_ho_so}")
+    @api.get("/v1/public/dossiers/{ma_ho_so}", **access.public(limited=True))
     async def public_dossier(ma_ho_so: str) -> dict[str, Any]:
         """For the city portal (task 19): where a dossier stands, nothing personal."""
         found = await dossier_store.public_view(pool(), ma_ho_so)
@@ -428,7 +451,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
 
     # --- administration (the pasc CLI) -----------------------------------------------------
 
-    @api.post("/admin/keys", status_code=201)
+    @api.post("/admin/keys", status_code=201, **access.allow(Role.OPERATOR))
     async def issue_key(body: KeyRequest, who: Annotated[str, Depends(admin)]) -> dict[str, str]:
         try:
             async with pool().acquire() as conn, conn.transaction():
@@ -445,13 +468,13 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             raise ApiError(400, str(exc), "agency") from exc
         return {"key_id": key_id, "agency": body.agency, "api_key": key}
 
-    @api.get("/admin/keys")
+    @api.get("/admin/keys", **access.allow(Role.OPERATOR))
     async def list_keys(
         who: Annotated[str, Depends(admin)], agency: str | None = None
     ) -> list[dict[str, Any]]:
         return await keys_store.listing(pool(), agency)
 
-    @api.post("/admin/keys/{key_id}/revoke")
+    @api.post("/admin/keys/{key_id}/revoke", **access.allow(Role.OPERATOR))
     async def revoke_key(key_id: str, who: Annotated[str, Depends(admin)]) -> dict[str, Any]:
         async with pool().acquire() as conn, conn.transaction():
             agency = await keys_store.revoke(conn, key_id, now_vn())
@@ -467,7 +490,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             )
         return {"key_id": key_id, "revoked": True}
 
-    @api.post("/admin/import/{agency}")
+    @api.post("/admin/import/{agency}", **access.allow(Role.OPERATOR))
     async def admin_import(
         agency: str, request: Request, who: Annotated[str, Depends(admin)]
     ) -> dict[str, Any]:
@@ -475,7 +498,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         _, outcome = await ingest("DongBoHoSoMC", request, agency=agency)
         return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
 
-    @api.post("/admin/corrections/{agency}")
+    @api.post("/admin/corrections/{agency}", **access.allow(Role.OPERATOR))
     async def admin_correction(
         agency: str, request: Request, who: Annotated[str, Depends(admin)]
     ) -> dict[str, Any]:
@@ -485,7 +508,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         _, outcome = await ingest("DongBoHoSoMC", request, agency=agency, correction=True)
         return {"error_code": "0", "results": [r.as_dvcqg() for r in outcome.results]}
 
-    @api.get("/admin/audit")
+    @api.get("/admin/audit", **access.allow(Role.OPERATOR))
     async def audit_entries(
         who: Annotated[str, Depends(admin)],
         agency: str | None = None,
@@ -496,7 +519,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             pool(), agency_code=agency, action=action, limit=min(limit, 1000)
         )
 
-    @api.put("/admin/connectors/{name}")
+    @api.put("/admin/connectors/{name}", **access.allow(Role.OPERATOR))
     async def put_connector(
         name: str, body: ConnectorRequest, who: Annotated[str, Depends(admin)]
     ) -> dict[str, Any]:
@@ -522,7 +545,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             )
         return _connector_view(connector)
 
-    @api.get("/admin/connectors")
+    @api.get("/admin/connectors", **access.allow(Role.OPERATOR))
     async def get_connectors(who: Annotated[str, Depends(admin)]) -> dict[str, Any]:
         connectors = await connector_store.all_connectors(pool())
         return {
@@ -530,7 +553,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             "deliveries": await connector_store.counts(pool()),
         }
 
-    @api.post("/admin/connectors/{name}/{action}")
+    @api.post("/admin/connectors/{name}/{action}", **access.allow(Role.OPERATOR))
     async def connector_action(
         name: str, action: str, who: Annotated[str, Depends(admin)], status: str = "dead"
     ) -> dict[str, Any]:
@@ -551,7 +574,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             )
         return result
 
-    @api.get("/admin/deliveries")
+    @api.get("/admin/deliveries", **access.allow(Role.OPERATOR))
     async def deliveries(
         who: Annotated[str, Depends(admin)],
         connector: str | None = None,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
+from pasc_runtime.auth import Access
 from reporting_service.app.reports import TEMPLATES
 from reporting_service.domain.periods import month_to_date, today_vn, trailing_days
 
@@ -110,10 +111,13 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def make_dashboard(refresh_s: int) -> APIRouter:
+def make_dashboard(refresh_s: int, access: Access) -> APIRouter:
     router = APIRouter()
 
-    @router.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    # The page and its assets hold no figures: the script signs in and then fetches them.
+    @router.get(
+        "/dashboard", response_class=HTMLResponse, include_in_schema=False, **access.public()
+    )
     async def dashboard(
         lang: Annotated[str, Query(pattern="^(vi|en)$", description="vi or en")] = "vi",
         day: Annotated[
@@ -143,7 +147,7 @@ def make_dashboard(refresh_s: int) -> APIRouter:
         )
         return HTMLResponse(page)
 
-    @router.get("/dashboard/assets/{name}", include_in_schema=False)
+    @router.get("/dashboard/assets/{name}", include_in_schema=False, **access.public())
     async def asset(name: str) -> Response:
         if name not in ASSETS:
             raise HTTPException(404, f"no dashboard asset named {name!r}")

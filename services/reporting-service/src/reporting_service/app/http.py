@@ -11,6 +11,7 @@ from fastapi import FastAPI, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from pasc_contracts import now_vn
+from pasc_runtime.auth import Access, Role
 from reporting_service.adapters import kpi_queries, read_model_store
 from reporting_service.app import documents, reports
 from reporting_service.app.dashboard import make_dashboard
@@ -47,6 +48,7 @@ def make_api(
     pool: Callable[[], asyncpg.Pool],
     metrics: ReportingMetrics,
     refresh_s: int,
+    access: Access,
     *,
     admin_token: str | None = None,
 ) -> FastAPI:
@@ -56,7 +58,7 @@ def make_api(
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
-    api.include_router(make_dashboard(refresh_s))
+    api.include_router(make_dashboard(refresh_s, access))
 
     async def agency_param(agency: str | None) -> str | None:
         if agency is None or agency in AGENCY_NAMES:
@@ -79,7 +81,7 @@ def make_api(
 
     api.include_router(make_index766(pool, agency_param, period_param, admin_token))
 
-    @api.get("/v1/kpi")
+    @api.get("/v1/kpi", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def kpi(
         agency: Annotated[
             str | None, Query(description="Agency code; city-wide without it")
@@ -103,7 +105,7 @@ def make_api(
             async with pool().acquire() as conn:
                 return await kpi_report(conn, period, code, moment)
 
-    @api.get("/v1/overdue")
+    @api.get("/v1/overdue", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def overdue(
         agency: Annotated[str | None, Query(description="Agency code; all without it")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
@@ -121,26 +123,32 @@ def make_api(
             row["days_overdue"] = (now - row["due_at_in_force"]).days
         return {"as_of": now, "dossiers": rows}
 
-    @api.get("/v1/coverage")
+    @api.get("/v1/coverage", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def catalog_coverage(agency: str | None = None) -> dict[str, Any]:
         """Procedures received at the Center over eligible, per agency and city-wide."""
         async with pool().acquire() as conn:
             return await coverage(conn, await agency_param(agency))
 
-    @api.get("/v1/plan")
+    @api.get("/v1/plan", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def plan(agency: str | None = None, plan_id: str | None = None) -> dict[str, Any]:
         """The plan's task assignments per agency: done, in progress, overdue."""
         async with pool().acquire() as conn:
             return await plan_progress(conn, await agency_param(agency), today_vn(), plan_id)
 
-    @api.get("/v1/reports/monthly/{month}.html", response_class=HTMLResponse)
+    @api.get(
+        "/v1/reports/monthly/{month}.html",
+        response_class=HTMLResponse,
+        **access.allow(Role.CIOC, Role.CENTER_OFFICE),
+    )
     async def monthly_html(month: Month) -> HTMLResponse:
         """The monthly report in Vietnamese, for the People's Committee."""
         async with pool().acquire() as conn:
             report = await reports.monthly_report(conn, month, now_vn())
         return HTMLResponse(reports.render_html(report))
 
-    @api.get("/v1/reports/monthly/{month}/{table}.csv")
+    @api.get(
+        "/v1/reports/monthly/{month}/{table}.csv", **access.allow(Role.CIOC, Role.CENTER_OFFICE)
+    )
     async def monthly_csv(month: Month, table: str) -> Response:
         """One table of the monthly report: agencies, late_by_procedure, coverage or plan."""
         if table not in reports.TABLES:
@@ -185,7 +193,7 @@ def make_api(
         async with pool().acquire() as conn:
             return await documents.monthly_document(conn, month, signing, now)
 
-    @api.get("/v1/reports/monthly/{month}.docx")
+    @api.get("/v1/reports/monthly/{month}.docx", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def monthly_docx(
         month: Month,
         so: Annotated[str | None, Query(max_length=5, description="Số văn bản, e.g. 125")] = None,
@@ -204,7 +212,7 @@ def make_api(
             headers={"content-disposition": f'attachment; filename="bao-cao-thang-{month}.docx"'},
         )
 
-    @api.get("/v1/reports/monthly/{month}.xlsx")
+    @api.get("/v1/reports/monthly/{month}.xlsx", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def monthly_xlsx(
         month: Month,
         so: Annotated[str | None, Query(max_length=5)] = None,
@@ -218,7 +226,7 @@ def make_api(
             headers={"content-disposition": f'attachment; filename="bao-cao-thang-{month}.xlsx"'},
         )
 
-    @api.get("/v1/dossiers/{ma_ho_so}")
+    @api.get("/v1/dossiers/{ma_ho_so}", **access.allow(Role.CENTER_OFFICE))
     async def get_dossier(ma_ho_so: str) -> dict[str, object]:
         """The read model's state of one dossier (no personal data is kept here)."""
         found = await read_model_store.dossier(pool(), ma_ho_so)

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from pasc_contracts.events.plan import TaskStatus
+from pasc_runtime.auth import Access, Role
 from pasc_runtime.db import Connection
 from task_service.adapters import store
 from task_service.app import reading, views
@@ -62,6 +63,7 @@ def make_api(
     pool: Callable[[], asyncpg.Pool],
     service: TaskService,
     scheduler: Scheduler,
+    access: Access,
     *,
     allow_tick_at: bool,
 ) -> FastAPI:
@@ -86,7 +88,7 @@ def make_api(
 
     # -- plans ----------------------------------------------------------------------------
 
-    @api.get("/v1/plans")
+    @api.get("/v1/plans", **access.allow(Role.CENTER_OFFICE, Role.CIOC))
     async def list_plans() -> list[dict[str, Any]]:
         return [
             {
@@ -100,27 +102,27 @@ def make_api(
             for p in await store.plans(pool())
         ]
 
-    @api.post("/v1/plans")
+    @api.post("/v1/plans", **access.allow(Role.CENTER_OFFICE))
     async def load_plan(document: PlanDocument) -> JSONResponse:
         """Load a plan document; loading it again changes nothing, an edited one applies the
         difference as events."""
         result = await in_transaction(lambda conn: service.load_plan(conn, document))
         return JSONResponse(result.__dict__, status_code=201 if result.created else 200)
 
-    @api.get("/v1/plans/{plan_id}")
+    @api.get("/v1/plans/{plan_id}", **access.allow(Role.CENTER_OFFICE, Role.CIOC))
     async def plan_summary(plan_id: str) -> dict[str, Any]:
         row = await plan_row(plan_id)
         rows = await store.assignments(pool(), plan_id)
         return views.plan_summary(row, rows, today())
 
-    @api.put("/v1/plans/{plan_id}/issue-date")
+    @api.put("/v1/plans/{plan_id}/issue-date", **access.allow(Role.CENTER_OFFICE))
     async def set_issue_date(plan_id: str, body: IssueDate) -> dict[str, Any]:
         events = await in_transaction(
             lambda conn: service.set_issue_date(conn, plan_id, body.issue_date)
         )
         return {"plan_id": plan_id, "issue_date": body.issue_date, "events": events}
 
-    @api.put("/v1/plans/{plan_id}/launch-date")
+    @api.put("/v1/plans/{plan_id}/launch-date", **access.allow(Role.CENTER_OFFICE))
     async def set_launch_date(plan_id: str, body: LaunchDate) -> dict[str, Any]:
         events = await in_transaction(
             lambda conn: service.set_launch_date(conn, plan_id, body.launch_date)
@@ -129,7 +131,7 @@ def make_api(
 
     # -- tasks ----------------------------------------------------------------------------
 
-    @api.get("/v1/plans/{plan_id}/tasks")
+    @api.get("/v1/plans/{plan_id}/tasks", **access.allow(Role.CENTER_OFFICE, Role.CIOC))
     async def list_tasks(
         plan_id: str,
         agency: str | None = None,
@@ -153,7 +155,7 @@ def make_api(
             and (due_before is None or (a.due_on is not None and a.due_on < due_before))
         ]
 
-    @api.get("/v1/plans/{plan_id}/tasks/{task_no}")
+    @api.get("/v1/plans/{plan_id}/tasks/{task_no}", **access.allow(Role.CENTER_OFFICE, Role.CIOC))
     async def get_task(plan_id: str, task_no: int) -> dict[str, Any]:
         row = await plan_row(plan_id)
         if row.document.task(task_no) is None:
@@ -162,7 +164,10 @@ def make_api(
         history = await store.history(pool(), plan_id, task_no=task_no)
         return views.task(row.document, task_no, rows, history, today())
 
-    @api.post("/v1/plans/{plan_id}/tasks/{task_no}/assignments/{agency_code}/progress")
+    @api.post(
+        "/v1/plans/{plan_id}/tasks/{task_no}/assignments/{agency_code}/progress",
+        **access.allow(Role.CENTER_OFFICE),
+    )
     async def report_progress(
         plan_id: str, task_no: int, agency_code: str, body: ProgressBody
     ) -> dict[str, Any]:
@@ -186,7 +191,10 @@ def make_api(
 
         return await in_transaction(work)
 
-    @api.post("/v1/plans/{plan_id}/tasks/{task_no}/assignments/{agency_code}/status")
+    @api.post(
+        "/v1/plans/{plan_id}/tasks/{task_no}/assignments/{agency_code}/status",
+        **access.allow(Role.CENTER_OFFICE),
+    )
     async def change_status(
         plan_id: str, task_no: int, agency_code: str, body: StatusBody
     ) -> dict[str, Any]:
@@ -211,14 +219,16 @@ def make_api(
 
     # -- agencies -------------------------------------------------------------------------
 
-    @api.get("/v1/plans/{plan_id}/agencies")
+    @api.get("/v1/plans/{plan_id}/agencies", **access.allow(Role.CENTER_OFFICE, Role.CIOC))
     async def list_agencies(plan_id: str) -> list[dict[str, Any]]:
         row = await plan_row(plan_id)
         rows = await store.assignments(pool(), plan_id)
         day = today()
         return [views.agency_duties(row.document, a.code, rows, day) for a in row.document.agencies]
 
-    @api.get("/v1/plans/{plan_id}/agencies/{agency_code}")
+    @api.get(
+        "/v1/plans/{plan_id}/agencies/{agency_code}", **access.allow(Role.CENTER_OFFICE, Role.CIOC)
+    )
     async def get_agency(plan_id: str, agency_code: str) -> dict[str, Any]:
         row = await plan_row(plan_id)
         if row.document.agency(agency_code) is None:
@@ -228,7 +238,7 @@ def make_api(
 
     # -- the monthly report ---------------------------------------------------------------
 
-    @api.get("/v1/plans/{plan_id}/reports/monthly")
+    @api.get("/v1/plans/{plan_id}/reports/monthly", **access.allow(Role.CENTER_OFFICE, Role.CIOC))
     async def monthly_report(
         request: Request,
         plan_id: str,
@@ -246,7 +256,7 @@ def make_api(
 
     # -- operations -----------------------------------------------------------------------
 
-    @api.post("/v1/admin/tick")
+    @api.post("/v1/admin/tick", **access.allow(Role.OPERATOR))
     async def tick(now: datetime | None = None) -> dict[str, Any]:
         """Run the alert scheduler once (at `now` only where allow_tick_at is set)."""
         if now is not None and not allow_tick_at:

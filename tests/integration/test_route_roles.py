@@ -1,0 +1,106 @@
+"""Every route of every service declares its roles, and the declaration is what is enforced.
+
+For each service: the routes of its own API (hidden ones too) must carry `x-pasc-roles` (a
+route without it fails this test: nobody adds an open route by accident); then, against the
+running service and the real Keycloak, every operation of its OpenAPI document is called
+- without a credential: 401 (public routes: anything but 401/403);
+- with a real token of a role it does not declare: 403;
+- with a real token of each role it declares: neither 401 nor 403.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+
+from pasc_runtime.auth import PUBLIC, ROLES_EXTENSION, Role
+from pasc_runtime.auth.roles import CREDENTIAL_EXTENSION
+from support import keycloak
+from support.processes import RunningService, run_service
+
+pytestmark = pytest.mark.integration
+
+SERVICES = ["integration_gateway", "task_service", "catalog_service", "reporting_service"]
+PATH_SAMPLES = {"month": "2023-05", "task_no": "1", "proposal_id": "1"}
+# Many unauthenticated calls from one address are the point of this test, not an attack.
+WALK_ENV = {"RATE_LIMIT_AUTH_FAILURES": "100000/minute", "RATE_LIMIT_PUBLIC": "100000/minute"}
+
+
+def build(module: str) -> Any:
+    package = __import__(f"{module}.bootstrap", fromlist=["build_app"])
+    settings = __import__(f"{module}.settings", fromlist=["Settings"]).Settings()
+    return package.build_app(settings)
+
+
+@pytest.mark.parametrize("module", SERVICES)
+def test_every_route_declares_its_roles(module: str) -> None:
+    """In code, including routes left out of the OpenAPI document (the dashboard)."""
+    http = build(module).http_app
+    routes = [r for r in http.routes if isinstance(r, APIRoute)]
+    assert routes
+    undeclared = [
+        f"{sorted(r.methods)} {r.path}"
+        for r in routes
+        if not (r.openapi_extra or {}).get(ROLES_EXTENSION)
+    ]
+    assert not undeclared, f"{module}: routes without declared roles: {undeclared}"
+    known = {PUBLIC, *(r.value for r in Role)}
+    for route in routes:
+        roles = set(route.openapi_extra[ROLES_EXTENSION])  # type: ignore[index]
+        assert roles <= known, f"{route.path}: unknown roles {roles - known}"
+        assert PUBLIC not in roles or roles == {PUBLIC}, f"{route.path}: public and a role"
+
+
+def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield method.upper(), path, operation
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"{(\w+)(?::path)?}", lambda m: PATH_SAMPLES.get(m.group(1), "X1"), path)
+
+
+@pytest.fixture(scope="module", params=SERVICES)
+def service(
+    request: pytest.FixtureRequest, kafka_bootstrap: str, database_url: str, keycloak: str
+) -> Iterator[RunningService]:
+    with run_service(
+        request.param, kafka=kafka_bootstrap, database_url=database_url, extra_env=WALK_ENV
+    ) as running:
+        yield running
+
+
+def test_openapi_walk_enforces_the_declared_roles(service: RunningService) -> None:
+    spec = httpx.get(f"{service.url}/openapi.json", timeout=10).json()
+    walked = 0
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        for method, path, operation in operations(spec):
+            declared = operation.get(ROLES_EXTENSION)
+            assert declared, f"{service.name}: {method} {path} declares no roles"
+            url = concrete(path)
+            anonymous = client.request(method, url)
+            if declared == [PUBLIC]:
+                assert anonymous.status_code not in (401, 403), f"{method} {path} is public"
+                continue
+            assert anonymous.status_code == 401, f"{method} {path}: {anonymous.status_code}"
+            wrong = next((r for r in Role if r.value not in declared), None)
+            other = keycloak.USER_OF_ROLE[wrong] if wrong else keycloak.NO_ROLE_USER
+            for user in {other, keycloak.NO_ROLE_USER}:
+                refused = client.request(method, url, headers=keycloak.bearer(user))
+                assert refused.status_code == 403, f"{method} {path} as {user}: {refused.text}"
+            if operation.get(CREDENTIAL_EXTENSION) == "bearer":
+                for role in declared:
+                    user = keycloak.USER_OF_ROLE[Role(role)]
+                    allowed = client.request(method, url, headers=keycloak.bearer(user))
+                    assert allowed.status_code not in (401, 403, 429), (
+                        f"{method} {path} as {role}: {allowed.status_code} {allowed.text[:200]}"
+                    )
+            walked += 1
+    assert walked > 0
