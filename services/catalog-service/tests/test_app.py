@@ -6,6 +6,9 @@ import httpx
 
 from catalog_service.bootstrap import build_app
 from catalog_service.settings import Settings
+from pasc_runtime.auth.testing import LocalIssuer, use_local_issuer
+
+ISSUER = LocalIssuer()
 
 
 def test_defaults_name_the_service_and_its_schema() -> None:
@@ -25,8 +28,12 @@ async def test_platform_endpoints_are_served() -> None:
 
 async def test_imports_refuse_unreadable_bodies_before_touching_anything() -> None:
     app = build_app(Settings())
+    use_local_issuer(app, ISSUER)
+    officer = ISSUER.bearer("catalog-officer", audience="catalog-service")
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://svc", headers=officer
+    ) as client:
         no_author = await client.post("/v1/imports", content=b"x")
         assert no_author.status_code == 422
         assert "recorded_by" in no_author.text
@@ -46,8 +53,12 @@ async def test_imports_refuse_unreadable_bodies_before_touching_anything() -> No
 
 async def test_malformed_codes_are_refused_by_name() -> None:
     app = build_app(Settings())
+    use_local_issuer(app, ISSUER)
+    officer = ISSUER.bearer("catalog-officer", audience="catalog-service")
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://svc", headers=officer
+    ) as client:
         response = await client.get("/v1/procedures/not-a-code")
     assert response.status_code == 422
     assert "ma_tthc" in response.text

@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 
 from pasc_contracts import VN_TZ
+from pasc_runtime.auth import Access
+from pasc_runtime.auth.testing import LocalIssuer
 from reporting_service.app import reports
 from reporting_service.app.http import make_api
 from reporting_service.app.metrics import ReportingMetrics
@@ -17,8 +19,10 @@ from reporting_service.domain.scoring import score
 
 
 def client() -> TestClient:
-    metrics = ReportingMetrics.create(CollectorRegistry())
-    return TestClient(make_api(lambda: None, metrics, 30))  # type: ignore[arg-type,return-value]
+    registry = CollectorRegistry()
+    metrics = ReportingMetrics.create(registry)
+    access = Access(LocalIssuer().verifier("reporting-service"), registry)
+    return TestClient(make_api(lambda: None, metrics, 30, access))  # type: ignore[arg-type,return-value]
 
 
 def test_dashboard_is_vietnamese_by_default_english_on_request_and_self_contained() -> None:
