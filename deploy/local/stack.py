@@ -309,11 +309,14 @@ def infra_up() -> Supervisor:
         files.ensure_kafka_storage()
     if "postgres" in local:
         files.ensure_postgres_cluster()
+    sv = connect()
     if "keycloak" in local:
+        changing = files.keycloak_dist_outdated() or files.keycloak_realm_changed()
+        if sv is not None and changing:
+            stop_programs(sv, ["keycloak"])  # not while its files are replaced under it
         files.ensure_keycloak_dist()
         files.ensure_keycloak_realm()
     files.write_supervisord_conf()
-    sv = connect()
     if sv is not None:
         apply_config(sv, only={"kafka", "postgres", "keycloak"})
     else:

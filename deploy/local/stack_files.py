@@ -319,13 +319,18 @@ def _keycloak_dist_digest() -> str:
     return digest.hexdigest()
 
 
+def keycloak_dist_outdated() -> bool:
+    if not (KEYCLOAK_DIST.is_dir() and KEYCLOAK_DIST_STAMP.exists()):
+        return True
+    return KEYCLOAK_DIST_STAMP.read_text().strip() != _keycloak_dist_digest()
+
+
 def ensure_keycloak_dist() -> None:
     """Unpack keycloak-quarkus-dist with Maven and run `kc.sh build`, only when the pom or the
     build options changed since the last time (a build takes about 20 s)."""
+    if not keycloak_dist_outdated():
+        return
     want = _keycloak_dist_digest()
-    if KEYCLOAK_DIST.is_dir() and KEYCLOAK_DIST_STAMP.exists():
-        if KEYCLOAK_DIST_STAMP.read_text().strip() == want:
-            return
     mvn = which("mvn", "install Maven (apt-get install maven)")
     java()  # kc.sh needs it; say so before Maven spends time
     say("keycloak: fetching the distribution with Maven (only when deploy/keycloak changes)...")
@@ -352,6 +357,11 @@ def ensure_keycloak_dist() -> None:
     shutil.rmtree(staging, ignore_errors=True)
     KEYCLOAK_DIST_STAMP.write_text(want + "\n")
     say(f"keycloak: ready in {KEYCLOAK_DIST} ({time.monotonic() - started:.1f}s)")
+
+
+def keycloak_realm_changed() -> bool:
+    want = hashlib.sha256(KEYCLOAK_REALM.read_bytes()).hexdigest()
+    return not KEYCLOAK_REALM_STAMP.exists() or KEYCLOAK_REALM_STAMP.read_text().strip() != want
 
 
 def ensure_keycloak_realm() -> None:

@@ -102,9 +102,7 @@ async def test_roles_are_enforced_and_declared_in_openapi(issuer: LocalIssuer) -
         none = await client.post("/v1/decisions")
         assert none.status_code == 401 and none.json()["detail"]["code"] == "auth_required"
         assert none.headers["www-authenticate"].startswith("Bearer")
-        cioc = await client.post(
-            "/v1/decisions", headers=issuer.bearer("cioc", audience=AUDIENCE)
-        )
+        cioc = await client.post("/v1/decisions", headers=issuer.bearer("cioc", audience=AUDIENCE))
         assert cioc.status_code == 403 and cioc.json()["detail"]["code"] == "role_forbidden"
         recorder = issuer.bearer("decision-recorder", audience=AUDIENCE)
         assert (await client.post("/v1/decisions", headers=recorder)).status_code == 200

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from pasc_contracts import decode, topic
+from support import keycloak
 from support.kafka import read_until
 from support.processes import RunningService, run_service
 
@@ -73,7 +74,9 @@ def first_catalog(skhcn_b_at_center: bool) -> bytes:
 async def import_csv(
     service: RunningService, body: bytes, decision_no: str, day: str
 ) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=service.url, timeout=30, auth=keycloak.auth("catalog")
+    ) as client:
         response = await client.post(
             "/v1/imports",
             params={
@@ -166,7 +169,7 @@ async def test_department_fully_onboarded_fires_once_when_its_last_procedure_mov
 
 
 async def test_search_history_and_coverage_as_of_a_date(catalog: RunningService) -> None:
-    async with httpx.AsyncClient(base_url=catalog.url) as client:
+    async with httpx.AsyncClient(base_url=catalog.url, auth=keycloak.auth("office")) as client:
         found = (await client.get("/v1/procedures", params={"q": "cap giay phep xay dung"})).json()
         assert found["items"][0]["ten_tthc"] == "Cấp giấy phép xây dựng"
         assert found["items"][0]["ma_tthc"] == "1.001234"
@@ -259,7 +262,7 @@ async def test_bad_rows_are_reported_by_line_and_good_rows_applied(
         assert column in by_line[line]["reason"]
     assert by_line[6]["outcome"] == by_line[7]["outcome"] == "rejected"
     assert "dòng 6, 7" in by_line[6]["reason"]
-    async with httpx.AsyncClient(base_url=catalog.url) as client:
+    async with httpx.AsyncClient(base_url=catalog.url, auth=keycloak.auth("office")) as client:
         assert (await client.get("/v1/procedures/1.000401")).status_code == 200
         assert (await client.get("/v1/procedures/1.000405")).status_code == 404
 
@@ -268,7 +271,7 @@ async def test_a_decision_withdrawing_an_unknown_procedure_is_refused_whole(
     catalog: RunningService, database_url: str
 ) -> None:
     staged = await outbox(database_url, catalog)
-    async with httpx.AsyncClient(base_url=catalog.url) as client:
+    async with httpx.AsyncClient(base_url=catalog.url, auth=keycloak.auth("recorder")) as client:
         response = await client.post(
             "/v1/decisions",
             json={
@@ -295,7 +298,7 @@ async def test_onboarding_reopens_and_a_proposal_takes_effect_only_when_approved
             strict=True,
         )
     )
-    async with httpx.AsyncClient(base_url=catalog.url) as client:
+    async with httpx.AsyncClient(base_url=catalog.url, auth=keycloak.auth("recorder")) as client:
         # STTTT is fully onboarded (1.000401); a decision gives it a procedure not yet moved.
         gained = await client.post(
             "/v1/decisions",
@@ -309,6 +312,7 @@ async def test_onboarding_reopens_and_a_proposal_takes_effect_only_when_approved
         assert gained.status_code == 200, gained.text
         proposal = await client.post(
             "/v1/proposals",
+            auth=keycloak.auth("catalog"),
             json={
                 "agency_code": "STTTT",
                 "submitted_by": "Sở Thông tin và Truyền thông",
@@ -356,7 +360,7 @@ async def test_a_decision_number_applies_once_and_a_dry_run_applies_nothing(
 ) -> None:
     staged = await outbox(database_url, catalog)
     body = csv_of(row("1.000701", "Cấp giấy phép hoạt động in", "STTTT"))
-    async with httpx.AsyncClient(base_url=catalog.url) as client:
+    async with httpx.AsyncClient(base_url=catalog.url, auth=keycloak.auth("catalog")) as client:
         params = {"recorded_by": "test", "signed_on": "2023-11-01"}
         dry = await client.post(
             "/v1/imports",

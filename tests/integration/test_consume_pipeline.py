@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from pasc_contracts.events.dossier import DossierReceived, DossierStatusChanged
+from support import keycloak
 from support.kafka import publish, publish_raw, read_until
 from support.processes import RunningService, run_service
 
@@ -50,7 +51,7 @@ async def wait_for_dossier(
     service: RunningService, ma_ho_so: str, check: Any = lambda d: True, timeout: float = 180
 ) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(base_url=service.url) as client:
+    async with httpx.AsyncClient(base_url=service.url, auth=keycloak.auth("office")) as client:
         while time.monotonic() < deadline:
             response = await client.get(f"/v1/dossiers/{ma_ho_so}")
             if response.status_code == 200 and check(response.json()):

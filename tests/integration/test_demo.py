@@ -13,6 +13,7 @@ import pytest
 
 from pasc_simulator.demo import LAST_PROCEDURE, Urls, dashboard_url, month_params, run_demo
 from pasc_simulator.receivers import serve
+from support import keycloak
 from support.processes import free_port, run_service
 
 pytestmark = pytest.mark.integration
@@ -77,7 +78,7 @@ def test_shortened_demo_summary_matches_the_api_and_the_simulation(
     )
 
     api: dict[str, Any] = httpx.get(
-        f"{platform.reporting}/v1/kpi", params=month_params(*period)
+        f"{platform.reporting}/v1/kpi", params=month_params(*period), auth=keycloak.auth("cioc")
     ).json()
     assert {k: api[k] for k in FIGURES} == {k: summary["kpi"][k] for k in FIGURES}
     dashboard = httpx.get(dashboard_url(platform, summary["month"]))  # the link the demo prints

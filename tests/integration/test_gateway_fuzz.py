@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
+from support import keycloak
 from support.kafka import publish
 from support.processes import RunningService, run_service
 
@@ -93,7 +94,9 @@ def gateway(kafka_bootstrap: str, database_url: str) -> Iterator[tuple[RunningSe
     with run_service(
         "integration_gateway", kafka=kafka_bootstrap, database_url=database_url
     ) as svc:
-        key = httpx.post(f"{svc.url}/admin/keys", json={"agency": "SXD"}).json()["api_key"]
+        key = httpx.post(
+            f"{svc.url}/admin/keys", json={"agency": "SXD"}, auth=keycloak.auth("operator")
+        ).json()["api_key"]
         procedure = Procedure(
             ma_tthc=KNOWN,
             ten_tthc="Thủ tục thử nghiệm",

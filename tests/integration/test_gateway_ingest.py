@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 
 from integration_gateway.domain.identity import sign
 from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
+from support import keycloak
 from support.kafka import publish, read_until
 from support.processes import RunningService, run_service
 from support.stub_server import stub_server
@@ -82,7 +83,9 @@ async def catalog_ready(
 
 async def issue_key(gateway: RunningService, agency: str) -> str:
     async with httpx.AsyncClient(base_url=gateway.url) as client:
-        response = await client.post("/admin/keys", json={"agency": agency, "label": "test"})
+        response = await client.post(
+            "/admin/keys", json={"agency": agency, "label": "test"}, auth=keycloak.auth("operator")
+        )
     assert response.status_code == 201, response.text
     return str(response.json()["api_key"])
 
@@ -289,7 +292,9 @@ async def test_the_messages_that_stopped_the_ingress_are_dead_lettered_and_the_n
 async def department_system(gateway: RunningService) -> AsyncIterator[Any]:
     with stub_server(fail_first=3) as (endpoint, received):
         name = f"sxd-system-{uuid.uuid4().hex[:6]}"
-        async with httpx.AsyncClient(base_url=gateway.url) as client:
+        async with httpx.AsyncClient(
+            base_url=gateway.url, auth=keycloak.auth("operator")
+        ) as client:
             response = await client.put(
                 f"/admin/connectors/{name}",
                 json={

@@ -28,6 +28,7 @@ from aiokafka.errors import KafkaError
 from integration_gateway.domain.identity import sign
 from pasc_contracts import encode
 from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
+from support import keycloak
 from support.processes import RunningService, run_service
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
@@ -126,7 +127,9 @@ async def test_a_service_works_with_its_scram_credentials_and_acls(
         await conn.close()
 
     async with httpx.AsyncClient(base_url=gateway.url) as client:
-        key = (await client.post("/admin/keys", json={"agency": "SXD"})).json()["api_key"]
+        key = (
+            await client.post("/admin/keys", json={"agency": "SXD"}, auth=keycloak.auth("operator"))
+        ).json()["api_key"]
     ma_ho_so = f"SASL-{uuid.uuid4().hex[:8]}"
     body = json.dumps(
         {

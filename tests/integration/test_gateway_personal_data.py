@@ -32,6 +32,7 @@ from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
 from pasc_simulator.catalog import SimProcedure
 from pasc_simulator.lifecycle import simulate_month
 from pasc_simulator.send import send_all
+from support import keycloak
 from support.kafka import publish
 from support.processes import RunningService, run_service
 from support.stub_server import stub_server
@@ -301,7 +302,9 @@ async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
         keys = {}
         async with httpx.AsyncClient(base_url=gateway.url) as client:
             for agency in sorted({p.agency_code for p in procs}):
-                response = await client.post("/admin/keys", json={"agency": agency})
+                response = await client.post(
+                    "/admin/keys", json={"agency": agency}, auth=keycloak.auth("operator")
+                )
                 keys[agency] = response.json()["api_key"]
             # Every lifecycle event of one department is delivered to its system (the stub).
             connector = await client.put(

@@ -30,6 +30,7 @@ from pasc_contracts.events.catalog import (
     Procedure,
     ProcedureRegistered,
 )
+from support import keycloak
 from support.kafka import publish
 from support.processes import RunningService, run_service
 
@@ -42,7 +43,8 @@ SECRETS = {
     "PSEUDONYM_SECRET": f"pseudo-{uuid.uuid4().hex}",
 }
 PERSONAL = ("Võ Thị Thùy Trang", "092987654321", "trang.vo@example.vn", "0987654321")
-ADMIN = {"X-Admin-Token": ADMIN_TOKEN}
+ADMIN = {"X-Admin-Token": ADMIN_TOKEN}  # required besides an operator's token where it is set
+OPERATOR = keycloak.auth("operator")
 CATALOG_CATCH_UP_S = 180
 DEAD_LETTER_WAIT_S = 180
 
@@ -102,7 +104,7 @@ async def procedures(gateway: RunningService, kafka_bootstrap: str, database_url
 
 
 async def issue_key(gateway: RunningService, agency: str) -> tuple[str, str]:
-    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN, auth=OPERATOR) as client:
         response = await client.post("/admin/keys", json={"agency": agency, "label": "security"})
     assert response.status_code == 201, response.text
     return response.json()["key_id"], response.json()["api_key"]
@@ -141,7 +143,7 @@ async def dossiers_like(database_url: str, schema: str, prefix: str) -> list[str
 
 
 async def audit_entries(gateway: RunningService, **params: Any) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN, auth=OPERATOR) as client:
         response = await client.get("/admin/audit", params={"limit": 1000, **params})
     assert response.status_code == 200, response.text
     return list(response.json())
@@ -153,7 +155,7 @@ async def test_requests_without_a_valid_key_of_the_right_agency_are_refused_with
     run = f"SEC-{uuid.uuid4().hex[:8]}"
     key_id, key = await issue_key(gateway, "SXD")
     revoked_id, revoked = await issue_key(gateway, "SXD")
-    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN) as admin:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN, auth=OPERATOR) as admin:
         assert (await admin.post(f"/admin/keys/{revoked_id}/revoke")).status_code == 200
     sxd_record = body(record(f"{run}-A", procedures["SXD"]))
     stp_record = body(record(f"{run}-B", procedures["STP"]))
@@ -171,7 +173,7 @@ async def test_requests_without_a_valid_key_of_the_right_agency_are_refused_with
         stp_with_sxd_key = await client.post(url, json=stp_record, headers={"X-API-Key": key})
         admin_without_token = await client.post("/admin/keys", json={"agency": "SXD"})
         admin_wrong_token = await client.get(
-            "/admin/audit", headers={"X-Admin-Token": ADMIN_TOKEN + "x"}
+            "/admin/audit", headers={"X-Admin-Token": ADMIN_TOKEN + "x"}, auth=OPERATOR
         )
         progress_no_key = await client.post(
             "/v1/plan/progress", json={"plan_id": "p", "task_no": 1, "percent": 10}
@@ -317,7 +319,7 @@ async def test_replayed_stale_misattributed_and_revoked_kafka_messages_have_no_e
     run = f"RP-{uuid.uuid4().hex[:8]}"
     _, sxd_key = await issue_key(gateway, "SXD")
     revoked_id, revoked_key = await issue_key(gateway, "SXD")
-    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN) as admin:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN, auth=OPERATOR) as admin:
         assert (await admin.post(f"/admin/keys/{revoked_id}/revoke")).status_code == 200
     await asyncio.sleep(0.5)  # past INGRESS_KEY_CACHE_S: the revocation is seen by the verifier
 
@@ -379,7 +381,7 @@ async def test_the_audit_log_records_admin_actions_and_decisions_and_cannot_be_c
     decision_no = f"{random.randrange(10**5)}/QĐ-UBND-TEST"
     key_id, _ = await issue_key(gateway, "STP")
     name = f"audit-{uuid.uuid4().hex[:6]}"
-    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN) as admin:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=ADMIN, auth=OPERATOR) as admin:
         saved = await admin.put(
             f"/admin/connectors/{name}",
             json={

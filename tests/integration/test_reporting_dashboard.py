@@ -1,9 +1,10 @@
 """The dashboard in a real headless browser (Debian's chromium, driven by Playwright).
 
 A real reporting-service, fed ~300 generated dossiers over 30 days of a month of their own,
-serves /dashboard: it loads, shows the figures the API gives, the agencies' overdue dossiers add
-up to the city's, everything fits a 1920×1080 wall screen with nothing below the fold, it links
-to the month's reports, logs no console error, and a screenshot is kept in test-artifacts/.
+serves /dashboard: a CIOC user signs in through the real Keycloak (authorization code + PKCE),
+the page shows the figures the API gives, the agencies' overdue dossiers add up to the city's,
+everything fits a 1920×1080 wall screen with nothing below the fold, it links to the month's
+reports, logs no console error, and a screenshot is kept in test-artifacts/.
 Skipped only when /usr/bin/chromium is absent.
 """
 
@@ -23,6 +24,7 @@ import pytest
 
 from pasc_contracts import Event
 from pasc_contracts.events import dossier
+from support import keycloak
 from support.kafka import publish
 from support.processes import RunningService, run_service
 
@@ -98,15 +100,28 @@ def reporting(kafka_bootstrap: str, database_url: str) -> Iterator[RunningServic
 
 
 async def api(service: RunningService, path: str, **params: str) -> Any:
-    async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=service.url, timeout=10, auth=keycloak.auth("cioc")
+    ) as client:
         response = await client.get(path, params=params)
     assert response.status_code == 200, response.text
     return response.json()
 
 
 async def api_status(service: RunningService, path: str) -> int:
-    async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=service.url, timeout=30, auth=keycloak.auth("cioc")
+    ) as client:
         return (await client.get(path)).status_code
+
+
+async def sign_in(page: Any, user: str) -> None:
+    """Keycloak's login form (the page went there for a token), then back to the dashboard."""
+    await page.wait_for_selector("#username", timeout=20_000)
+    assert page.url.startswith(keycloak.ISSUER), page.url
+    await page.fill("#username", user)
+    await page.fill("#password", user)
+    await page.click("#kc-login")
 
 
 @pytest.mark.skipif(
@@ -136,7 +151,9 @@ async def test_dashboard_shows_the_api_figures_in_a_real_browser(
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
             await page.goto(f"{reporting.url}/dashboard?date={SHOWN.isoformat()}")
+            await sign_in(page, "cioc")
             await page.wait_for_selector("body[data-loaded=true]", timeout=20_000)
+            assert page.url == f"{reporting.url}/dashboard?date={SHOWN.isoformat()}"
             kpi = await api(reporting, "/v1/kpi", **month)
             shown = {
                 key: await page.get_attribute(f'[data-figure="{key}"] .value', "data-value")
@@ -199,6 +216,7 @@ async def test_dashboard_shows_the_api_figures_in_a_real_browser(
             await page.screenshot(path=str(ARTIFACTS / "reporting-dashboard.png"))
             english = await browser.new_page()
             await english.goto(f"{reporting.url}/dashboard?lang=en&date={SHOWN.isoformat()}")
+            await sign_in(english, "office")  # a new browser context: a new session
             await english.wait_for_selector("body[data-loaded=true]", timeout=20_000)
             assert "On time" in (await english.text_content("#cards") or "")
         finally:

@@ -35,10 +35,12 @@ from pasc_contracts import Event
 from pasc_contracts.events import catalog, dossier, plan
 from pasc_contracts.events.kpi import KpiSnapshotPublished
 from reporting_service.adapters.read_model_store import rollup_drift
+from support import keycloak
 from support.kafka import publish, read_until
 from support.processes import RunningService, run_service
 
 pytestmark = pytest.mark.integration
+OFFICE = keycloak.auth("office")  # reads figures, reports and single dossiers
 
 # Vietnam's offset; zoneinfo would give the local mean time (+07:06:30) of those years.
 VN_TZ = timezone(timedelta(hours=7))
@@ -223,7 +225,7 @@ MONTH_END = (day(1, 1) - timedelta(days=1)).date()
 
 async def kpi(service: RunningService, **params: str) -> dict[str, Any]:
     query = {"from": MONTH_START.isoformat(), "to": MONTH_END.isoformat(), **params}
-    async with httpx.AsyncClient(base_url=service.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=service.url, timeout=60, auth=OFFICE) as client:
         response = await client.get("/v1/kpi", params=query)
     assert response.status_code == 200, response.text
     return dict(response.json())
@@ -314,7 +316,7 @@ async def test_scripted_dossiers_give_the_expected_figures(
     marker = Script().dossier("MARKER", ma_tthc=P1, agency_code="SXD", ngay_tiep_nhan=day(1, 1),
                                 ngay_hen_tra=day(2, 1, hour=17))  # fmt: skip
     await publish(kafka_bootstrap, marker.script.events)
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         deadline = time.monotonic() + 150
         while (await client.get(f"/v1/dossiers/{marker.state['ma_ho_so']}")).status_code != 200:
             assert time.monotonic() < deadline, "the marker dossier never arrived"
@@ -422,14 +424,14 @@ async def test_rebuild_replays_into_a_fresh_read_model_with_the_same_figures(
     assert "dossier.lifecycle.v1" in done.stdout, done.stdout + done.stderr
 
     await assert_all_figures(reporting, database_url)
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         coverage = (await client.get("/v1/coverage", params={"agency": "SXD"})).json()
     assert (coverage["eligible"], coverage["at_center"]) == (80, 78)
 
 
 async def test_plan_progress_coverage_and_monthly_report(reporting: RunningService) -> None:
     await wait_for_figures(reporting)
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         progress = (await client.get("/v1/plan", params={"plan_id": PLAN_ID})).json()
         html = await client.get(f"/v1/reports/monthly/{YEAR}-{MONTH:02d}.html")
         table = await client.get(f"/v1/reports/monthly/{YEAR}-{MONTH:02d}/agencies.csv")
@@ -458,7 +460,7 @@ async def test_plan_progress_coverage_and_monthly_report(reporting: RunningServi
 
 
 async def test_bad_input_is_refused_naming_the_field(reporting: RunningService) -> None:
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         cases = {
             "/v1/kpi?from=2023-13-01": "from",
             "/v1/kpi?from=2023-05-01&to=2023-04-01": "from",
@@ -516,7 +518,7 @@ async def test_cioc_snapshots_and_prometheus_metrics(
         'pasc_reporting_kpi_snapshots_published_total{reason=',
         'pasc_reporting_event_delay_seconds_count{topic="dossier.lifecycle.v1"}',
     )  # fmt: skip
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         while True:
             metrics = (await client.get("/metrics")).text
             missing = [m for m in needed if m not in metrics]

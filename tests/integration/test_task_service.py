@@ -37,12 +37,14 @@ from pasc_contracts.events.plan import (
     ProgressSubmitted,
     TaskStatus,
 )
+from support import keycloak
 from support.kafka import publish, publish_raw, read_until
 from support.processes import RunningService, run_service
 from task_service.cli import app as plan_cli
 from task_service.data import CAN_THO_2023, read_plan_file
 
 pytestmark = pytest.mark.integration
+OFFICE = keycloak.auth("office")  # the Center's office runs the plan
 
 APRIL_20 = "2023-04-20T09:00:00+07:00"
 APRIL_25 = "2023-04-25T09:00:00+07:00"
@@ -70,12 +72,15 @@ def task_service(kafka_bootstrap: str, database_url: str) -> Iterator[RunningSer
 def plan_id(task_service: RunningService) -> str:
     """The seed plan under a fresh id, loaded with its issue date (10/3/2023) set."""
     plan = f"cantho-it-{run_id()}"
-    created = httpx.post(f"{task_service.url}/v1/plans", json=seed_for(plan), timeout=30)
+    created = httpx.post(
+        f"{task_service.url}/v1/plans", json=seed_for(plan), timeout=30, auth=OFFICE
+    )
     assert created.status_code == 201, created.text
     issued = httpx.put(
         f"{task_service.url}/v1/plans/{plan}/issue-date",
         json={"issue_date": "2023-03-10"},
         timeout=30,
+        auth=OFFICE,
     )
     assert issued.status_code == 200, issued.text
     return plan
@@ -90,7 +95,7 @@ async def drop_schema(database_url: str, schema: str) -> None:
 
 
 async def tasks(service: RunningService, plan: str, **filters: Any) -> dict[tuple[int, str], Any]:
-    async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=service.url, timeout=30, auth=OFFICE) as client:
         response = await client.get(f"/v1/plans/{plan}/tasks", params=filters)
     assert response.status_code == 200, response.text
     return {(t["task_no"], t["agency_code"]): t for t in response.json()}
@@ -207,7 +212,7 @@ async def test_each_kind_of_deadline_gives_the_due_date_the_plan_implies(
         assert found[key]["due_on"] == day, key
     assert found[(6, "SXD")]["deadline_kind"] == "ongoing"
 
-    async with httpx.AsyncClient(base_url=task_service.url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=task_service.url, timeout=30, auth=OFFICE) as client:
         for launch in ("2023-04-28", "2023-05-19"):
             response = await client.put(
                 f"/v1/plans/{plan_id}/launch-date", json={"launch_date": launch}
@@ -404,7 +409,7 @@ async def test_the_office_reports_on_its_own_tasks_only_through_http(
     task_service: RunningService, plan_id: str
 ) -> None:
     base = f"/v1/plans/{plan_id}/tasks"
-    async with httpx.AsyncClient(base_url=task_service.url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=task_service.url, timeout=30, auth=OFFICE) as client:
         over = await client.post(f"{base}/13/assignments/VPUBND/progress", json={"percent": 101})
         not_mine = await client.post(f"{base}/4/assignments/SXD/progress", json={"percent": 10})
         no_result = await client.post(
@@ -429,7 +434,7 @@ async def test_the_office_reports_on_its_own_tasks_only_through_http(
 async def test_the_monthly_report_reads_in_vietnamese(
     task_service: RunningService, plan_id: str
 ) -> None:
-    async with httpx.AsyncClient(base_url=task_service.url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=task_service.url, timeout=30, auth=OFFICE) as client:
         markdown = await client.get(
             f"/v1/plans/{plan_id}/reports/monthly", params={"month": "2023-04"}
         )
@@ -520,7 +525,7 @@ async def test_alerts_fire_once_across_a_restart_and_with_two_instances(
     document["tasks"] = [t for t in document["tasks"] if t["number"] != 11]
     with ExitStack() as stack:
         first = shared.start(stack, APRIL_20)
-        async with httpx.AsyncClient(base_url=first.url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=first.url, timeout=30, auth=OFFICE) as client:
             assert (await client.post("/v1/plans", json=document)).status_code == 201
             await client.put(f"/v1/plans/{plan}/issue-date", json={"issue_date": "2023-03-10"})
             await client.put(f"/v1/plans/{plan}/launch-date", json={"launch_date": "2023-04-28"})

@@ -11,7 +11,7 @@ import ast
 import importlib.util
 from functools import cache
 from importlib.metadata import EntryPoint, PackageNotFoundError, entry_points, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -92,6 +92,9 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+if TYPE_CHECKING:
+    from pasc_runtime.auth.client import KeycloakAuth
+
 app = typer.Typer(
     name="pasc",
     cls=LazyGroup,
@@ -121,6 +124,36 @@ def topics() -> None:
     for t in TOPICS:
         consumers = ", ".join(t.consumers) or "-"
         typer.echo(f"{t.name:28} key={t.key.name:18} owner={t.owner:20} consumers={consumers}")
+
+
+@app.command()
+def login(
+    issuer: str = typer.Option(
+        "http://127.0.0.1:8180/realms/pasc", envvar="PASC_OIDC_ISSUER", help="Keycloak realm URL"
+    ),
+) -> None:
+    """Sign in with Keycloak (device code: open the URL shown, confirm the code)."""
+    from pasc_runtime.auth.client import TOKEN_CACHE, SignInError, device_login
+
+    try:
+        device_login(issuer, show=typer.echo)
+    except SignInError as exc:
+        typer.echo(f"Đăng nhập không thành công: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Đã đăng nhập; phiên lưu tại {TOKEN_CACHE}.")
+
+
+def signed_in() -> KeycloakAuth:
+    """The signed-in caller's token source for the service commands (exits with the reason)."""
+    from pasc_runtime.auth.client import KeycloakAuth, SignInError
+
+    try:
+        auth = KeycloakAuth.from_env()
+        auth.token()  # fail here, with the reason, rather than inside a request
+    except SignInError as exc:
+        typer.echo(f"Chưa đăng nhập được: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    return auth
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import httpx
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from pasc_runtime.cli import signed_in
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import month_of, simulate_month
 from pasc_simulator.send import send_all
@@ -21,10 +22,14 @@ app = typer.Typer(
 
 def issue_keys(gateway: str, agencies: list[str], admin_token: str | None) -> dict[str, str]:
     headers = {"x-admin-token": admin_token} if admin_token else {}
+    auth = signed_in()  # issuing keys is an operator's job
     keys = {}
     for agency in agencies:
         response = httpx.post(
-            f"{gateway}/admin/keys", json={"agency": agency, "label": "simulator"}, headers=headers
+            f"{gateway}/admin/keys",
+            json={"agency": agency, "label": "simulator"},
+            headers=headers,
+            auth=auth,
         )
         response.raise_for_status()
         keys[agency] = response.json()["api_key"]

@@ -31,6 +31,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from pasc_runtime.auth.client import KeycloakAuth
+from pasc_runtime.settings import LOCAL_OIDC_ISSUER
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import simulate_month
 from pasc_simulator.receivers import RECEIVERS
@@ -44,6 +46,7 @@ MONTH = (2023, 5)  # the simulated month (the plan's Center launched at the end 
 LAST_PROCEDURE = ("2.006949", "SKHCN")  # SKHCN's only procedure not yet at the Center
 KAFKA_AGENCIES = frozenset({"STP", "SYT"})
 console = Console()
+NO_AUTH = httpx.Auth()  # sends the request as it is: no staff token to receivers or key routes
 
 
 @dataclass
@@ -52,9 +55,18 @@ class Urls:
     task: str = "http://127.0.0.1:8081"
     catalog: str = "http://127.0.0.1:8082"
     reporting: str = "http://127.0.0.1:8083"
+    issuer: str = LOCAL_OIDC_ISSUER
     receivers: dict[str, str] = field(
         default_factory=lambda: {n: f"http://127.0.0.1:{p}" for n, p in RECEIVERS.items()}
     )
+
+
+def staff_auth(urls: Urls) -> KeycloakAuth:
+    """Who the demo signs in as: PASC_USERNAME/PASC_PASSWORD (or a client's credentials) when
+    set, else the local realm's `demo` user, who holds every staff role of the Center."""
+    if any(os.environ.get(v) for v in ("PASC_USERNAME", "PASC_CLIENT_ID")):
+        return KeycloakAuth.from_env()
+    return KeycloakAuth.password("demo", "demo", issuer=urls.issuer)
 
 
 def step(text: str) -> None:
@@ -193,12 +205,17 @@ def plan_reports(client: httpx.Client, urls: Urls, keys: dict[str, str]) -> int:
             if percent == 100
             else None,
         }
-        check(client.post(f"{urls.gateway}/v1/plan/progress", json=body, headers=headers))
+        check(
+            client.post(
+                f"{urls.gateway}/v1/plan/progress", json=body, headers=headers, auth=NO_AUTH
+            )
+        )
         if n % 4:
             check(
                 client.post(
                     f"{urls.gateway}/v1/plan/monthly-reports",
                     headers=headers,
+                    auth=NO_AUTH,  # a department system: its API key, not the staff token
                     json={
                         "plan_id": PLAN_ID,
                         "month": "2023-04",
@@ -222,6 +239,7 @@ def camera_events(client: httpx.Client, urls: Urls, key: str) -> int:
             client.post(
                 f"{urls.gateway}/v1/camera/events",
                 headers={"X-API-Key": key},
+                auth=NO_AUTH,
                 json={
                     "camera_id": camera,
                     "site": "Trung tâm Phục vụ hành chính công",
@@ -237,7 +255,7 @@ def wait_for_camera_deliveries(client: httpx.Client, urls: Urls, sent: int, time
     """Camera events travel webhook → topic → the gateway's delivery queue → Home Affairs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        seen = check(client.get(urls.receivers["home-affairs"]))
+        seen = check(client.get(urls.receivers["home-affairs"], auth=NO_AUTH))
         if seen.get("by_type", {}).get("camera.status_changed", 0) >= sent:
             return
         time.sleep(0.5)
@@ -303,7 +321,8 @@ def run_demo(
 ) -> dict[str, Any]:
     """Every step of the demo; returns the summary it prints (the test compares it with the API)."""
     procedures = load_catalog(CATALOG_CSV)
-    with httpx.Client(timeout=120) as client:
+    # The staff token goes to the PASC services only: receivers and department routes get NO_AUTH.
+    with httpx.Client(timeout=120, auth=staff_auth(urls)) as client:
         step(
             "Receivers for the CIOC, the SXD one-stop system and the Home Affairs monitoring system"
         )
@@ -371,7 +390,9 @@ def run_demo(
         kpi = check(client.get(f"{urls.reporting}/v1/kpi", params=params))
         plan = check(client.get(f"{urls.task}/v1/plans/{PLAN_ID}"))
         task11 = check(client.get(f"{urls.task}/v1/plans/{PLAN_ID}/tasks/11"))
-        receivers = {name: check(client.get(url)) for name, url in urls.receivers.items()}
+        receivers = {
+            name: check(client.get(url, auth=NO_AUTH)) for name, url in urls.receivers.items()
+        }
     return {
         "month": f"{period[0]}-{period[1]:02d}",
         "dossiers": dossiers,

@@ -13,6 +13,7 @@ department systems).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
@@ -24,6 +25,7 @@ from pasc_runtime.auth.roles import CREDENTIAL_EXTENSION, MESSAGES, PUBLIC, ROLE
 from pasc_runtime.auth.tokens import InvalidToken, IssuerUnavailable, Principal, TokenVerifier
 
 log = logging.getLogger(__name__)
+RefusalHook = Callable[[Request, int, str], Awaitable[None]]
 BEARER = HTTPBearer(
     auto_error=False,
     bearerFormat="JWT",
@@ -67,6 +69,15 @@ class Access:
             ["reason"],
             registry=registry,
         )
+        self._hooks: list[RefusalHook] = []
+
+    def on_refusal(self, hook: RefusalHook) -> None:
+        """Call `hook(request, status, reason)` for every 401/403 (e.g. to audit it)."""
+        self._hooks.append(hook)
+
+    async def _refused(self, request: Request, status: int, reason: str) -> None:
+        self.refusals.labels(reason).inc()
+        await self._run_hooks(request, status, reason)
 
     # --- declarations ------------------------------------------------------------------------
 
@@ -82,7 +93,7 @@ class Access:
         ) -> Principal:
             principal = await self.authenticate(request, credentials)
             if not wanted & principal.roles:
-                self.refusals.labels("role").inc()
+                await self._refused(request, 403, "role")
                 raise Denied(403, "role_forbidden")
             return principal
 
@@ -125,11 +136,13 @@ class Access:
             raise too_many(exc) from None
         if credentials is None:
             await self.failed(address, "missing")
+            await self._run_hooks(request, 401, "missing")
             raise Denied(401, "auth_required", {"WWW-Authenticate": 'Bearer realm="pasc"'})
         try:
             principal = await self.verifier.verify(credentials.credentials)
         except InvalidToken as exc:
             await self.failed(address, "invalid")
+            await self._run_hooks(request, 401, "invalid")
             log.info("bearer token refused from %s: %s", address, exc.reason)
             raise Denied(
                 401, "token_invalid", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
@@ -145,6 +158,13 @@ class Access:
             raise too_many(exc) from None
         request.state.principal = principal
         return principal
+
+    async def _run_hooks(self, request: Request, status: int, reason: str) -> None:
+        for hook in self._hooks:
+            try:
+                await hook(request, status, reason)
+            except Exception:  # an audit failure must not turn a 401 into a 500
+                log.exception("refusal hook failed")
 
     async def failed(self, address: str, reason: str) -> None:
         """Count an authentication failure of `address` (API-key routes call this too)."""

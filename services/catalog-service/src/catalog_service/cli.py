@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from pasc_runtime.cli import service_commands
+from pasc_runtime.cli import service_commands, signed_in
 
 app = service_commands("catalog-service", 8082, "The catalog of administrative procedures (TTHC).")
 
@@ -36,7 +36,7 @@ def _who() -> str:
 
 def _call(method: str, url: str, **kwargs: Any) -> httpx.Response:
     try:
-        response = httpx.request(method, url, timeout=300, **kwargs)
+        response = httpx.request(method, url, timeout=300, auth=signed_in(), **kwargs)
     except httpx.HTTPError as exc:
         typer.echo(f"catalog-service: không kết nối được {url} ({exc})", err=True)
         raise typer.Exit(1) from exc

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import typer
 
-from pasc_runtime.cli import service_commands
+from pasc_runtime.cli import service_commands, signed_in
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 URL = typer.Option(DEFAULT_URL, "--url", envvar="PASC_GATEWAY_URL", help="Gateway URL")
@@ -24,7 +24,9 @@ connectors_app = typer.Typer(help="External systems the gateway delivers to.", n
 def _call(method: str, url: str, path: str, token: str | None, **kwargs: Any) -> Any:
     headers = {"x-admin-token": token} if token else {}
     try:
-        response = httpx.request(method, f"{url}{path}", headers=headers, timeout=60, **kwargs)
+        response = httpx.request(
+            method, f"{url}{path}", headers=headers, timeout=60, auth=signed_in(), **kwargs
+        )
     except httpx.HTTPError as exc:
         typer.echo(f"gateway unreachable at {url}: {exc}", err=True)
         raise typer.Exit(1) from exc

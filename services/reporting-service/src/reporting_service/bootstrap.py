@@ -37,6 +37,7 @@ def build_app(settings: Settings) -> ServiceApp:
             metrics,
             settings.dashboard_refresh_s,
             runtime.access,
+            settings.dashboard_client_id,
             admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None,
         ),
     )

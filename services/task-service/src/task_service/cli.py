@@ -10,7 +10,7 @@ import httpx
 import typer
 import yaml
 
-from pasc_runtime.cli import service_commands
+from pasc_runtime.cli import service_commands, signed_in
 from task_service.data import read_plan_file
 
 DEFAULT_URL = "http://127.0.0.1:8081"
@@ -26,7 +26,7 @@ Plan = typer.Option(DEFAULT_PLAN, "--plan", help="Plan id")
 
 def _call(method: str, url: str, **kwargs: Any) -> httpx.Response:
     try:
-        response = httpx.request(method, url, timeout=30, **kwargs)
+        response = httpx.request(method, url, timeout=30, auth=signed_in(), **kwargs)
     except httpx.HTTPError as exc:
         typer.echo(f"task-service: không kết nối được {url} ({exc})", err=True)
         raise typer.Exit(1) from exc

@@ -148,6 +148,14 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
         metrics.requests.labels(_endpoint(request), str(status)).inc()
         return ApiError(status, message)
 
+    async def audit_refusal(request: Request, status: int, reason: str) -> None:
+        """Bearer-token refusals are audited like API-key ones."""
+        principal: Principal | None = getattr(request.state, "principal", None)
+        actor = principal.actor if principal else "anonymous"
+        await refuse(request, status, reason, actor, reason=reason)
+
+    access.on_refusal(audit_refusal)
+
     async def caller(
         request: Request,
         authorization: Annotated[str | None, Header()] = None,

@@ -19,7 +19,11 @@ from pasc_runtime.auth import Access
 from reporting_service.app.reports import TEMPLATES
 from reporting_service.domain.periods import month_to_date, today_vn, trailing_days
 
-ASSETS = {"dashboard.js": "text/javascript", "dashboard.css": "text/css"}
+ASSETS = {
+    "dashboard.js": "text/javascript",
+    "signin.js": "text/javascript",
+    "dashboard.css": "text/css",
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -111,8 +115,9 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def make_dashboard(refresh_s: int, access: Access) -> APIRouter:
+def make_dashboard(refresh_s: int, access: Access, sign_in_client: str) -> APIRouter:
     router = APIRouter()
+    issuer = access.verifier.issuer
 
     # The page and its assets hold no figures: the script signs in and then fetches them.
     @router.get(
@@ -146,6 +151,18 @@ def make_dashboard(refresh_s: int, access: Access) -> APIRouter:
             config=config, labels=LABELS[lang]
         )
         return HTMLResponse(page)
+
+    @router.get("/dashboard/sign-in.json", include_in_schema=False, **access.public())
+    async def sign_in() -> dict[str, str]:
+        """Where the page signs people in: Keycloak's endpoints and the dashboard's public
+        client (authorization code + PKCE; the realm allows only this page as redirect)."""
+        endpoints = f"{issuer}/protocol/openid-connect"
+        return {
+            "issuer": issuer,
+            "client_id": sign_in_client,
+            "authorization_endpoint": f"{endpoints}/auth",
+            "token_endpoint": f"{endpoints}/token",
+        }
 
     @router.get("/dashboard/assets/{name}", include_in_schema=False, **access.public())
     async def asset(name: str) -> Response:

@@ -49,6 +49,7 @@ def make_api(
     metrics: ReportingMetrics,
     refresh_s: int,
     access: Access,
+    sign_in_client: str = "pasc-dashboard",
     *,
     admin_token: str | None = None,
 ) -> FastAPI:
@@ -58,7 +59,7 @@ def make_api(
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
-    api.include_router(make_dashboard(refresh_s, access))
+    api.include_router(make_dashboard(refresh_s, access, sign_in_client))
 
     async def agency_param(agency: str | None) -> str | None:
         if agency is None or agency in AGENCY_NAMES:

@@ -31,7 +31,7 @@
   }
 
   async function getJson(path) {
-    const response = await fetch(path, { headers: { accept: "application/json" }, cache: "no-store" });
+    const response = await window.pascSignIn.fetch(path, { headers: { accept: "application/json" }, cache: "no-store" });
     if (!response.ok) throw new Error(path + ": HTTP " + response.status);
     return response.json();
   }
@@ -189,6 +189,12 @@
     }
   }
 
-  load();
-  setInterval(load, config.refresh_s * 1000);
+  window.pascSignIn.ready.then(() => {
+    load();
+    setInterval(load, config.refresh_s * 1000);
+  }, (err) => {
+    const status = document.getElementById("status");
+    status.className = "error";
+    status.textContent = L.error + " (" + err.message + ")";
+  });
 })();
