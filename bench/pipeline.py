@@ -13,11 +13,16 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaProducer
 
+from pasc_simulator.demo import Urls, staff_auth
 from pasc_simulator.lifecycle import Month, Sync
 from pasc_simulator.send import ingress_headers
 
 GATEWAY = "http://127.0.0.1:8080"
 REPORTING = "http://127.0.0.1:8083"
+# Reads of reporting's API and the operator's key issuing sign in as the demo's staff user; the
+# department systems' requests carry only their API keys. The services run with the per-subject
+# rate limit lifted for the benchmark (Makefile: bench targets export RATE_LIMIT_SUBJECT).
+STAFF = staff_auth(Urls())
 INGRESS = "gateway.ingress.dvcqg.v1"
 
 
@@ -41,7 +46,7 @@ async def wait_reflected(
     year: int, month: int, before: dict[str, Any], expected: dict[str, int], timeout: float
 ) -> float:
     """Poll the KPI API until received/processed grew by what was sent; returns the moment."""
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, auth=STAFF) as client:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             now = await kpi(client, year, month)
@@ -156,11 +161,12 @@ async def latency_under_load(
     latencies: list[float] = []
     pending: list[asyncio.Task[None]] = []
     async with httpx.AsyncClient(timeout=60) as client:
+        watching = STAFF  # only the reads below carry the staff token, not the syncs
 
         async def watch(ma_ho_so: str, revision_hint: int, acked: float) -> None:
             deadline = acked + 30
             while time.perf_counter() < deadline:
-                r = await client.get(f"{REPORTING}/v1/dossiers/{ma_ho_so}")
+                r = await client.get(f"{REPORTING}/v1/dossiers/{ma_ho_so}", auth=watching)
                 if r.status_code == 200:
                     latencies.append(time.perf_counter() - acked)
                     return

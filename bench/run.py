@@ -59,7 +59,11 @@ def say(message: str) -> None:
 def issue_keys(agencies: list[str]) -> dict[str, str]:
     keys = {}
     for agency in agencies:
-        r = httpx.post(f"{pipeline.GATEWAY}/admin/keys", json={"agency": agency, "label": "bench"})
+        r = httpx.post(
+            f"{pipeline.GATEWAY}/admin/keys",
+            json={"agency": agency, "label": "bench"},
+            auth=pipeline.STAFF,
+        )
         r.raise_for_status()
         keys[agency] = r.json()["api_key"]
     return keys
@@ -291,7 +295,7 @@ def main() -> None:
 
 
 async def _kpi(year: int, month: int) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, auth=pipeline.STAFF) as client:
         return await pipeline.kpi(client, year, month)
 
 

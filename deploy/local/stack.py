@@ -298,9 +298,10 @@ def stack_lock() -> Iterator[None]:
         yield
 
 
-def infra_up() -> Supervisor:
+def infra_up(only: set[str] | None = None) -> Supervisor:
+    """Start the local infra (`only` those programs when given) and wait until it answers."""
     files.prepare_dirs()
-    local = files.local_infra()
+    local = [name for name in files.local_infra() if only is None or name in only]
     for name, value in files.external_infra().items():
         say(f"{name}: using {value} from the environment; the local one is not started")
     if "kafka" in local:

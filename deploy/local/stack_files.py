@@ -592,6 +592,8 @@ def _keycloak_program() -> str:
 
 def _service_program(name: str, module: str, port: int) -> str:
     env = {**service_endpoints(), "HTTP_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    # Rate limits given to `up` reach the services (and a change restarts them).
+    env |= {k: v for k, v in os.environ.items() if k.startswith("RATE_LIMIT_")}
     return _program(
         name,
         [sys.executable, "-m", module],

@@ -2,6 +2,8 @@
 
 Starts the local infra if it is not already running, points CMD at it through
 KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL and OIDC_ISSUER, and afterwards stops only what it started.
+PASC_INFRA_ONLY=keycloak (a comma-separated list) starts only those programs (the fault suite
+brings its own brokers and database but signs in with the local Keycloak).
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ def running_infra() -> set[str]:
     }
     if stack.connect() is None:
         return set()
-    return {name for name in files.local_infra() if ready[name]()}
+    return {name for name in wanted() if ready[name]()}
+
+
+def wanted() -> list[str]:
+    only = {n.strip() for n in os.environ.get("PASC_INFRA_ONLY", "").split(",") if n.strip()}
+    return [name for name in files.local_infra() if not only or name in only]
 
 
 def main(argv: list[str]) -> int:
@@ -35,11 +42,18 @@ def main(argv: list[str]) -> int:
         return 2
     supervisord_running = stack.connect() is not None
     already = running_infra()
-    started_here = set(files.local_infra()) - already
+    started_here = set(wanted()) - already
     if started_here:
         with stack.stack_lock():
-            stack.infra_up()
-    env = {**os.environ, **files.service_endpoints()}
+            stack.infra_up(set(wanted()))
+    names = {
+        "kafka": "KAFKA_BOOTSTRAP_SERVERS",
+        "postgres": "DATABASE_URL",
+        "keycloak": "OIDC_ISSUER",
+    }
+    endpoints = files.service_endpoints()
+    exported = {names[n] for n in wanted()} | {names[n] for n in files.external_infra()}
+    env = {**os.environ, **{k: v for k, v in endpoints.items() if k in exported}}
     try:
         return subprocess.call(argv, env=env)
     finally:

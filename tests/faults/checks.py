@@ -38,6 +38,7 @@ from faults.expected import Dossier, Known, replay
 from faults.platform import DEPARTMENT, Platform
 from faults.traffic import Traffic
 from pasc_simulator.lifecycle import FIGURES, Month
+from support import keycloak
 
 REFUSAL_REASONS = {
     "unknown_procedure": "is not in the catalog",
@@ -231,7 +232,8 @@ async def delivery_states(p: Platform, event_ids: list[str]) -> list[str]:
 
 async def kpi(p: Platform, s: Scenario) -> dict[str, Any]:
     start, end = s.period
-    async with httpx.AsyncClient(base_url=p.reporting.url, timeout=30) as client:
+    auth = keycloak.auth("cioc")
+    async with httpx.AsyncClient(base_url=p.reporting.url, timeout=30, auth=auth) as client:
         response = await client.get("/v1/kpi", params={"from": start, "to": end})
     response.raise_for_status()
     return dict(response.json())

@@ -29,6 +29,7 @@ from faults.partition import Partition
 from faults.postgres import Postgres
 from pasc_contracts.events.catalog import Procedure, ProcedureRegistered
 from pasc_simulator.catalog import SimProcedure, load_catalog
+from support import keycloak
 from support.kafka import publish
 from support.processes import ServiceProcess
 from support.stub_server import StubServer
@@ -45,11 +46,14 @@ GATEWAY_ENV = {
     "DELIVERY_MAX_BACKOFF_S": "15",
     "DELIVERY_MAX_ATTEMPTS": "20",
     "DELIVERY_POLL_INTERVAL_S": "0.2",
+    # The probes poll single dossiers every 0.1 s each with one user's token: not an abuse.
+    "RATE_LIMIT_SUBJECT": "1000000/minute",
 }
 REPORTING_ENV = {
     "TOPIC_REPLICATION_FACTOR": "3",
     "SNAPSHOT_DEBOUNCE_S": "2",
     "SNAPSHOT_INTERVAL_S": "10",
+    "RATE_LIMIT_SUBJECT": "1000000/minute",
 }
 
 
@@ -157,7 +161,10 @@ class Platform:
     async def _connect_systems(self) -> None:
         """The agencies' keys and the connectors, as an operator sets them up."""
         self.procedures = load_catalog(CATALOG_CSV)
-        async with httpx.AsyncClient(base_url=self.gateway.url, timeout=30) as client:
+        operator = keycloak.auth("operator")
+        async with httpx.AsyncClient(
+            base_url=self.gateway.url, timeout=30, auth=operator
+        ) as client:
             for agency in sorted({p.agency_code for p in self.procedures}):
                 response = await client.post(
                     "/admin/keys", json={"agency": agency, "label": "fault suite"}

@@ -19,6 +19,7 @@ import httpx
 from pasc_contracts import VN_TZ
 from pasc_contracts.dvcqg import format_dvcqg_date
 from pasc_simulator.catalog import SimProcedure
+from support import keycloak
 
 RECEIVED = datetime(2023, 1, 2, 9, 0, tzinfo=VN_TZ)  # before every scenario's month
 
@@ -61,7 +62,9 @@ class Probe:
         watchers: set[asyncio.Task[None]] = set()
         async with (
             httpx.AsyncClient(base_url=self.gateway_url, timeout=10) as gateway,
-            httpx.AsyncClient(base_url=self.reporting_url, timeout=5) as reporting,
+            httpx.AsyncClient(
+                base_url=self.reporting_url, timeout=5, auth=keycloak.auth("office")
+            ) as reporting,
         ):
             n = 0
             while not stop.is_set():

@@ -26,6 +26,7 @@ from faults import report
 from faults.checks import Ledger, Verdict, read_dead_letters
 from faults.platform import CATALOG_CSV, REPO, Platform
 from faults.scenarios import open_transaction, until
+from support import keycloak
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -127,7 +128,8 @@ async def test_sigkill_catalog_service_while_its_relay_publishes_an_import(
     v = Verdict("SIGKILL catalog_service", sent=len(expected) + bad)
 
     async def post_import() -> dict[str, Any]:
-        async with httpx.AsyncClient(base_url=catalog.url, timeout=120) as client:
+        officer = keycloak.auth("catalog")
+        async with httpx.AsyncClient(base_url=catalog.url, timeout=120, auth=officer) as client:
             response = await client.post(
                 "/v1/imports",
                 params={"recorded_by": "fault-suite", "decision_no": decision},
@@ -244,7 +246,8 @@ async def test_sigkill_task_service_while_it_applies_progress_reports(
     await asyncio.to_thread(tasks.start)
     document = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
     plan_id = document["plan_id"]
-    async with httpx.AsyncClient(base_url=tasks.url, timeout=60) as client:
+    office = keycloak.auth("office")
+    async with httpx.AsyncClient(base_url=tasks.url, timeout=60, auth=office) as client:
         loaded = await client.post(
             "/v1/plans",
             content=json.dumps(document, default=str, ensure_ascii=False).encode(),
