@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from catalog_service.cli import app as catalog_cli
+from support import keycloak
 from support.processes import RunningService, run_service
 
 pytestmark = pytest.mark.integration
@@ -31,7 +32,9 @@ def catalog(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]
 
 
 def pasc(service: RunningService, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(catalog_cli, [*args, "--url", service.url])
+    signed_in = {"PASC_USERNAME": "catalog", "PASC_PASSWORD": "catalog"}  # catalog officer
+    env = {**signed_in, "PASC_OIDC_ISSUER": keycloak.ISSUER}
+    result = CliRunner(env=env).invoke(catalog_cli, [*args, "--url", service.url])
     return result.exit_code, result.output
 
 

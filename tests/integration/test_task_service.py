@@ -46,6 +46,12 @@ from task_service.data import CAN_THO_2023, read_plan_file
 pytestmark = pytest.mark.integration
 OFFICE = keycloak.auth("office")  # the Center's office runs the plan
 
+
+def signed_in_as(user: str) -> dict[str, str | None]:
+    """The environment a `pasc` command signs in with (the local realm's direct grant)."""
+    return {"PASC_USERNAME": user, "PASC_PASSWORD": user, "PASC_OIDC_ISSUER": keycloak.ISSUER}
+
+
 APRIL_20 = "2023-04-20T09:00:00+07:00"
 APRIL_25 = "2023-04-25T09:00:00+07:00"
 
@@ -138,7 +144,7 @@ async def test_the_cli_loads_the_seed_plan_once_and_sets_its_dates(
     plan_file.write_text(
         yaml.safe_dump(seed_for(plan), allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    cli, url = CliRunner(), ["--url", task_service.url]
+    cli, url = CliRunner(env=signed_in_as("office")), ["--url", task_service.url]
 
     first = cli.invoke(plan_cli, ["load", str(plan_file), *url])
     again = cli.invoke(plan_cli, ["load", str(plan_file), *url])
