@@ -300,11 +300,11 @@ async def test_demo_traffic_leaves_no_personal_data_outside_the_gateway(
         catalog_s = time.monotonic() - began
         start = await end_offsets(kafka_bootstrap)
         keys = {}
-        async with httpx.AsyncClient(base_url=gateway.url) as client:
+        async with httpx.AsyncClient(
+            base_url=gateway.url, auth=keycloak.auth("operator")
+        ) as client:
             for agency in sorted({p.agency_code for p in procs}):
-                response = await client.post(
-                    "/admin/keys", json={"agency": agency}, auth=keycloak.auth("operator")
-                )
+                response = await client.post("/admin/keys", json={"agency": agency})
                 keys[agency] = response.json()["api_key"]
             # Every lifecycle event of one department is delivered to its system (the stub).
             connector = await client.put(

@@ -29,6 +29,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from integration_gateway.domain.identity import sign
+from support import keycloak
 from support.catalog import procedure, teach_gateway
 from support.kafka import read_until
 from support.processes import RunningService, run_service
@@ -112,7 +113,9 @@ def csharp_record(ma_ho_so: str, long_ma_tthc: str, status: str) -> dict[str, An
 
 
 async def figures(reporting: RunningService, codes: dict[str, str]) -> dict[str, dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(
+        base_url=reporting.url, timeout=60, auth=keycloak.auth("cioc")
+    ) as client:
         response = await client.get("/v1/kpi", params={"from": "2023-04-01", "to": "2023-04-30"})
     assert response.status_code == 200, response.text
     by_code = {p["ma_tthc"]: p for p in response.json()["by_procedure"]}
@@ -137,6 +140,7 @@ async def test_opencps_and_csharp_records_are_accepted_as_sent(
         issued = await client.post(
             "/admin/keys",
             json={"agency": "SXD", "username": f"sxd-motcua-{run.lower()}", "unit_code": UNIT},
+            auth=keycloak.auth("operator"),
         )
         assert issued.status_code == 201, issued.text
         password = issued.json()["api_key"]
