@@ -289,6 +289,10 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
         try:
             data = await read_json(request)
         except ApiError as exc:
+            if agency is None:
+                # Who is refused first: without a readable body, only the headers and the
+                # query can identify the caller (401, or 403 for a Keycloak token).
+                await dvcqg_caller(request, None, None, None)
             metrics.requests.labels(_endpoint(request), str(exc.status)).inc()
             raise
         session = data.get("session") if isinstance(data, dict) else None
