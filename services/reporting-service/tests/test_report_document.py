@@ -27,6 +27,8 @@ from openpyxl import load_workbook
 from prometheus_client import CollectorRegistry
 
 from pasc_contracts import VN_TZ
+from pasc_runtime.auth import Access
+from pasc_runtime.auth.testing import LocalIssuer
 from reporting_service.app.documents import cut_off, render_docx, render_xlsx
 from reporting_service.app.http import make_api
 from reporting_service.app.metrics import ReportingMetrics
@@ -361,8 +363,13 @@ def test_signing_parameters_that_cannot_be_right_are_refused(signing: Signing, f
 
 
 def client() -> TestClient:
-    metrics = ReportingMetrics.create(CollectorRegistry())
-    return TestClient(make_api(lambda: None, metrics, 30))  # type: ignore[arg-type,return-value]
+    """The API with a local token issuer, signed in as the CIOC (the routes' role)."""
+    registry = CollectorRegistry()
+    metrics = ReportingMetrics.create(registry)
+    issuer = LocalIssuer()
+    access = Access(issuer.verifier("reporting-service"), registry)
+    api = make_api(lambda: None, metrics, 30, access)  # type: ignore[arg-type]
+    return TestClient(api, headers=issuer.bearer("cioc", audience="reporting-service"))
 
 
 @pytest.mark.parametrize(
