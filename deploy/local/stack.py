@@ -322,7 +322,8 @@ def infra_up(only: set[str] | None = None) -> Supervisor:
         apply_config(sv, only={"kafka", "postgres", "keycloak"})
     else:
         sv = start_supervisord()
-    ensure_running(sv, [target(name) for name in local], INFRA_TIMEOUT)
+    timeout = files.KEYCLOAK_TIMEOUT if "keycloak" in local else INFRA_TIMEOUT
+    ensure_running(sv, [target(name) for name in local], timeout)
     return sv
 
 
@@ -392,6 +393,8 @@ def cmd_restart(args: argparse.Namespace) -> int:
         say(f"{args.program}: starting...")
         start_program(sv, args.program)
         timeout = SERVICE_TIMEOUT if args.program in SERVICES else INFRA_TIMEOUT
+        if args.program == "keycloak":
+            timeout = files.KEYCLOAK_TIMEOUT
         wait_ready(sv, [target(args.program)], timeout)
     return 0
 

@@ -62,6 +62,7 @@ KEYCLOAK_PORT = 8180
 KEYCLOAK_MANAGEMENT_PORT = 9180  # /health/ready and /metrics (Keycloak's management interface)
 KEYCLOAK_ISSUER = f"http://127.0.0.1:{KEYCLOAK_PORT}/realms/pasc"
 INFRA_TIMEOUT = 90.0
+KEYCLOAK_TIMEOUT = 240.0  # a realm import on a busy 2-core machine took over 90 s
 SERVICE_TIMEOUT = 120.0
 
 SERVICES = {  # supervisord program -> (python module, HTTP port)
@@ -129,9 +130,16 @@ host    all       all   127.0.0.1/32   scram-sha-256
 # Build options are baked into the distribution by `kc.sh build` (a changed list rebuilds it).
 # dev-file keeps Keycloak's own data in an H2 file under the distribution: enough for one
 # developer's machine; a deployment uses --db=postgres.
-KEYCLOAK_BUILD_OPTIONS = ["--db=dev-file", "--health-enabled=true", "--metrics-enabled=true"]
+# --cache=local: one node, no JGroups cluster listening on every interface.
+KEYCLOAK_BUILD_OPTIONS = [
+    "--db=dev-file",
+    "--cache=local",
+    "--health-enabled=true",
+    "--metrics-enabled=true",
+]
 KEYCLOAK_START_OPTIONS = [
     "--optimized",
+    "--cache=local",  # also at start: Keycloak 26.5 reads it at run time too
     "--http-enabled=true",
     "--http-host=127.0.0.1",
     f"--http-port={KEYCLOAK_PORT}",
@@ -340,10 +348,10 @@ def ensure_keycloak_dist() -> None:
     goal = [
         "dependency:unpack",
         f"-DoutputDirectory={staging}",
-        f"-DmarkersDirectory={KEYCLOAK_HOME / 'markers.partial'}",  # not target/ in the repo
+        f"-Dkeycloak.work={KEYCLOAK_HOME / 'maven'}",  # Maven's markers: not target/ in the repo
     ]
     run([mvn, "-q", "-B", "-f", str(KEYCLOAK_POM), *goal], "mvn dependency:unpack (keycloak)")
-    shutil.rmtree(KEYCLOAK_HOME / "markers.partial", ignore_errors=True)
+    shutil.rmtree(KEYCLOAK_HOME / "maven", ignore_errors=True)
     unpacked = [p for p in staging.iterdir() if p.is_dir() and p.name.startswith("keycloak-")]
     if len(unpacked) != 1:
         raise StackError(f"keycloak: expected one keycloak-* directory in {staging}")
