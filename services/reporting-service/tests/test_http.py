@@ -17,12 +17,17 @@ from reporting_service.domain.figures import Figures
 from reporting_service.domain.periods import month_period
 from reporting_service.domain.scoring import score
 
+ISSUER = LocalIssuer()
+OFFICE = ISSUER.bearer("center-office", audience="reporting-service")
 
-def client() -> TestClient:
+
+def client(admin_token: str | None = None) -> TestClient:
+    """The API trusting a local issuer; requests carry no token unless given one."""
     registry = CollectorRegistry()
     metrics = ReportingMetrics.create(registry)
-    access = Access(LocalIssuer().verifier("reporting-service"), registry)
-    return TestClient(make_api(lambda: None, metrics, 30, access))  # type: ignore[arg-type,return-value]
+    access = Access(ISSUER.verifier("reporting-service"), registry)
+    api = make_api(lambda: None, metrics, 30, access, admin_token=admin_token)  # type: ignore[arg-type]
+    return TestClient(api)
 
 
 def test_dashboard_is_vietnamese_by_default_english_on_request_and_self_contained() -> None:
@@ -85,11 +90,14 @@ def test_outside_figures_need_the_admin_token_or_a_loopback_client() -> None:
     figure = {"indicator": "hai_long_danh_gia", "from": "2023-05-01", "to": "2023-05-31",
               "numerator": 1, "denominator": 2, "source": "khảo sát", "entered_by": "VP",
               "reason": "kiểm thử"}  # fmt: skip
-    anonymous = client().post("/v1/index766/inputs", json=figure)  # TestClient is not loopback
+    assert client().post("/v1/index766/inputs", json=figure).status_code == 401  # no token
+    # The office's token, then the index's own rule (TestClient is not loopback):
+    anonymous = client().post("/v1/index766/inputs", json=figure, headers=OFFICE)
     assert anonymous.status_code == 403
     assert anonymous.json()["detail"][0]["type"] == "loopback_only"
-    metrics = ReportingMetrics.create(CollectorRegistry())
-    guarded = TestClient(make_api(lambda: None, metrics, 30, admin_token="s3cret"))  # type: ignore[arg-type,return-value]
-    wrong = guarded.post("/v1/index766/inputs", json=figure, headers={"X-Admin-Token": "nope"})
+    guarded = client(admin_token="s3cret")
+    wrong = guarded.post(
+        "/v1/index766/inputs", json=figure, headers={**OFFICE, "X-Admin-Token": "nope"}
+    )
     assert wrong.status_code == 401
     assert wrong.json()["detail"][0]["type"] == "admin_token_required"

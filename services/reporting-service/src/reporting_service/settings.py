@@ -21,6 +21,7 @@ class Settings(ServiceSettings):
         default=None,
         description="Token the office sends (X-Admin-Token) to enter the 766 index's outside"
         " figures; when unset only loopback clients may.",
+    )
     dashboard_client_id: str = Field(
         default="pasc-dashboard",
         description="The Keycloak public client the dashboard signs people in with (PKCE).",

@@ -80,7 +80,7 @@ def make_api(
         except PeriodError as exc:
             raise invalid(exc.field, str(exc)) from exc
 
-    api.include_router(make_index766(pool, agency_param, period_param, admin_token))
+    api.include_router(make_index766(pool, agency_param, period_param, admin_token, access))
 
     @api.get("/v1/kpi", **access.allow(Role.CIOC, Role.CENTER_OFFICE))
     async def kpi(

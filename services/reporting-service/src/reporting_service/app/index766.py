@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from pasc_contracts import now_vn
+from pasc_runtime.auth import Access, Role
 from reporting_service.adapters import index_inputs
 from reporting_service.app.kpi import agency_names, index766
 from reporting_service.domain.periods import MAX_DAYS, Period, as_of_moment
@@ -78,11 +79,15 @@ def make_index766(
     agency_param: AgencyParam,
     period_param: PeriodParam,
     admin_token: str | None = None,
+    access: Access | None = None,
 ) -> APIRouter:
     router = APIRouter()
     allowed = office(admin_token)
+    if access is None:
+        raise ValueError("make_index766 needs the service's Access (roles on its routes)")
+    figures = access.allow(Role.CIOC, Role.CENTER_OFFICE)
 
-    @router.get("/v1/index766")
+    @router.get("/v1/index766", **figures)
     async def index(
         agency: Annotated[
             str | None, Query(description="Agency code; city-wide without it")
@@ -131,7 +136,12 @@ def make_index766(
                 result["by_agency"] = by_agency
         return result
 
-    @router.post("/v1/index766/inputs", status_code=201, dependencies=[Depends(allowed)])
+    @router.post(
+        "/v1/index766/inputs",
+        status_code=201,
+        dependencies=[*access.allow(Role.CENTER_OFFICE)["dependencies"], Depends(allowed)],
+        openapi_extra=access.allow(Role.CENTER_OFFICE)["openapi_extra"],
+    )
     async def enter(figure: OutsideFigureIn) -> dict[str, Any]:
         """Enter an outside figure (survey results, complaints, the portal's publication checks).
 
@@ -171,7 +181,7 @@ def make_index766(
             reason=figure.reason.strip(),
         )
 
-    @router.get("/v1/index766/inputs")
+    @router.get("/v1/index766/inputs", **figures)
     async def entered(
         indicator: Annotated[str | None, Query(description="One indicator; all without it")] = None,
         agency: Annotated[
