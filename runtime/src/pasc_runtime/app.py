@@ -26,7 +26,7 @@ from prometheus_client import make_asgi_app
 from pasc_contracts import TOPICS, topic
 from pasc_runtime import http_guard
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
-from pasc_runtime.db import create_pool, migrate
+from pasc_runtime.db import create_pool, migrate_service
 from pasc_runtime.deadletter import DeadLetters, Redactor
 from pasc_runtime.health import make_liveness, make_readiness
 from pasc_runtime.http_guard import RequestGuard
@@ -64,9 +64,11 @@ class Runtime:
         settings: ServiceSettings,
         *,
         migrations: Path | None = None,
+        append_only: tuple[str, ...] = (),
         tracer_provider: TracerProvider | None = None,
     ) -> None:
-        """`tracer_provider`: the process's (`serve` installs it) unless given (tests)."""
+        """`append_only`: tables the service's role may only read and insert into (see db.py);
+        `tracer_provider`: the process's (`serve` installs it) unless given (tests)."""
         self.settings = settings
         self.tracer_provider = tracer_provider or trace.get_tracer_provider()
         self.metrics = PlatformMetrics.create()
@@ -88,6 +90,7 @@ class Runtime:
             tracer=self.tracer_provider.get_tracer(TRACER),
         )
         self._migrations = [migrations] if migrations else []
+        self._append_only = append_only
         self._pool: asyncpg.Pool | None = None
         self.consumers: list[EventConsumer] = []
         self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
@@ -170,7 +173,7 @@ class Runtime:
             )
             if created:
                 log.info("created topics %s", created)
-        ran = await migrate(s.database_url, s.db_schema, self._migrations)
+        ran = await migrate_service(s, self._migrations, self._append_only)
         log.info("schema %s: %d migrations applied", s.db_schema, ran)
         self._pool = await create_pool(s.database_url, s.db_schema, s.db_pool_min, s.db_pool_max)
 

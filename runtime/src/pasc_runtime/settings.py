@@ -38,6 +38,12 @@ class ServiceSettings(KafkaSecuritySettings):
     service_name: str
     kafka_bootstrap_servers: str = LOCAL_KAFKA
     database_url: str = LOCAL_DATABASE
+    database_owner_url: SecretStr | None = Field(
+        default=None,
+        description="Migrations run as this role, the schema's owner; the service then runs as"
+        " DATABASE_URL's role with only the rights the runtime grants it. Unset: DATABASE_URL's"
+        " role migrates too.",
+    )
     db_schema: str = Field(description="Each service keeps its tables in its own schema.")
     db_pool_min: int = 1
     db_pool_max: int = 10

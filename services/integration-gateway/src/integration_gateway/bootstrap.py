@@ -33,7 +33,8 @@ def build_app(settings: Settings) -> ServiceApp:
             )
         if settings.admin_token is None:
             log.warning("ADMIN_TOKEN is unset: /admin trusts every client that looks local")
-    runtime = Runtime(settings, migrations=MIGRATIONS)
+    # The audit log: the service's role may add entries, never change or remove one.
+    runtime = Runtime(settings, migrations=MIGRATIONS, append_only=("audit_log",))
     metrics = GatewayMetrics(runtime.metrics.registry)
     runtime.consume("catalog.procedures.v1", on_catalog_events)
     runtime.consume("catalog.decisions.v1", on_catalog_decisions)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import typer
 
+from integration_gateway.adapters import audit as audit_store
+from integration_gateway.domain.audit_chain import ChainCheck
 from pasc_runtime.cli import service_commands
+from pasc_runtime.settings import LOCAL_DATABASE
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 URL = typer.Option(DEFAULT_URL, "--url", envvar="PASC_GATEWAY_URL", help="Gateway URL")
@@ -102,8 +107,16 @@ def import_file(
     raise typer.Exit(0 if rejected == 0 else 2)
 
 
-@app.command()
+audit_app = typer.Typer(
+    help="The audit log: the newest entries, or `verify` its hash chain.",
+    invoke_without_command=True,
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.callback()
 def audit(
+    ctx: typer.Context,
     agency: str | None = typer.Option(None),
     action: str | None = typer.Option(None),
     limit: int = 50,
@@ -111,6 +124,8 @@ def audit(
     token: str | None = TOKEN,
 ) -> None:
     """The newest audit log entries (ingest and admin actions)."""
+    if ctx.invoked_subcommand is not None:
+        return
     params = {k: v for k, v in {"agency": agency, "action": action, "limit": limit}.items() if v}
     rows = _call("GET", url, "/admin/audit", token, params=params)
     _table(rows, ["id", "at", "actor", "agency_code", "action", "outcome", "accepted", "rejected"])
@@ -196,6 +211,45 @@ def check_file(
     for rule in NOT_CHECKED_OFFLINE[result.service]:
         console.print(f"  - {rule}", markup=False)
     raise typer.Exit(2 if result.refused else 0)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    database_url: str = typer.Option(
+        LOCAL_DATABASE,
+        "--database-url",
+        envvar="DATABASE_URL",
+        help="A role that can read the gateway's audit_log",
+    ),
+    schema: str = typer.Option("gateway", "--schema", envvar="DB_SCHEMA"),
+) -> None:
+    """Recompute the audit log's hash chain from the database; exit 1 where it does not hold.
+
+    Reads the database directly, not through the gateway: the check does not trust the service.
+    Keep the printed head hash somewhere else: a chain rewritten from some entry to its end is
+    caught by comparing heads."""
+    check = asyncio.run(_verify(database_url, schema))
+    for broken in check.breaks:
+        typer.echo(f"BROKEN at id {broken.id} (seq {broken.seq}): {broken.reason}")
+    state = "intact" if check.intact else f"BROKEN in {len(check.breaks)} places"
+    typer.echo(f"audit chain {state}: {check.checked} entries, head {check.head.hex() or '-'}")
+    raise typer.Exit(0 if check.intact else 1)
+
+
+async def _verify(database_url: str, schema: str) -> ChainCheck:
+    check = ChainCheck()
+    try:
+        conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
+    except (OSError, asyncpg.PostgresError) as exc:
+        typer.echo(f"database unreachable: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            async for entry in audit_store.chain(conn):
+                check.add(entry)
+    finally:
+        await conn.close()
+    return check
 
 
 @keys_app.command("issue")
