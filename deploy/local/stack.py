@@ -301,6 +301,8 @@ def infra_up() -> Supervisor:
     else:
         sv = start_supervisord()
     ensure_running(sv, [target(name) for name in local], INFRA_TIMEOUT)
+    if "postgres" in local:
+        files.ensure_service_roles()
     return sv
 
 

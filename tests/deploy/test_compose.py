@@ -44,7 +44,15 @@ INFRA = {"kafka", "postgres", "prometheus", "grafana", "keycloak"}
 # The perimeter: what compose publishes, each on ${PASC_BIND:-127.0.0.1} (loopback by default).
 PUBLISHED = {"integration-gateway", "keycloak"}
 BIND = "${PASC_BIND:-127.0.0.1}"
-INTERPOLATION = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+INTERPOLATION = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
+# What an operator exports before `docker compose up` (the file has no defaults for secrets).
+OPERATOR_ENV = {
+    "POSTGRES_PASSWORD": "pg-7f1c2a9e",
+    "KEY_ENCRYPTION_SECRET": "kek-3b8d",
+    "PSEUDONYM_SECRET": "pseudo-91aa",
+    "ADMIN_TOKEN": "admin-55e0",
+    "KEYCLOAK_ADMIN_PASSWORD": "kc-0c4d",
+}
 SERVICES = sorted(p.parent.name for p in (REPO / "services").glob("*/pyproject.toml"))
 
 
@@ -70,8 +78,17 @@ def debug_overlay() -> dict[str, Any]:
 
 
 def interpolate(value: str, environ: dict[str, str]) -> str:
-    """Compose's ${NAME:-default}: the variable when set and not empty, else the default."""
-    return INTERPOLATION.sub(lambda m: environ.get(m[1]) or (m[2] or ""), value)
+    """Compose's ${NAME:-default} (the variable when set and not empty, else the default) and
+    ${NAME:?message} (the variable, or compose refuses to start)."""
+
+    def one(m: re.Match[str]) -> str:
+        if environ.get(m[1]):
+            return environ[m[1]]
+        if m[2] == "?":
+            raise KeyError(f"compose refuses to start without {m[1]}: {m[3]}")
+        return m[3] or ""
+
+    return INTERPOLATION.sub(one, value)
 
 
 def binding(port: str, environ: dict[str, str] | None = None) -> tuple[str | None, str, str]:
@@ -100,8 +117,9 @@ def dockerfile() -> list[tuple[str, str]]:
 
 
 def env(compose: dict[str, Any], name: str) -> dict[str, str]:
+    """A service's environment as compose gives it, the operator's secrets exported."""
     environment: dict[str, str] = compose["services"][name]["environment"]
-    return environment
+    return {key: interpolate(value, OPERATOR_ENV) for key, value in environment.items()}
 
 
 def pairs(value: str, separator: str) -> dict[str, str]:
@@ -137,6 +155,17 @@ def test_service_env_vars_are_fields_of_its_settings(
     settings = settings_class(service)()
     assert settings.http_host == "0.0.0.0"  # noqa: S104 - published from the container
     assert settings.service_name == service
+    # Bound beyond loopback, a service refuses the repository's development secrets: compose
+    # must pass the operator's own.
+    assert settings.development_secrets() == []
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_compose_has_no_default_for_a_secret(compose: dict[str, Any], service: str) -> None:
+    for name, value in compose["services"][service]["environment"].items():
+        if name in OPERATOR_ENV or "PASSWORD" in name or "SECRET" in name or "TOKEN" in name:
+            with pytest.raises(KeyError, match="compose refuses to start"):
+                interpolate(value, {})
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -297,7 +326,7 @@ def test_postgres(compose: dict[str, Any]) -> None:
     assert postgres["image"] == "postgres:15"  # one major version: the local stack runs Debian's 15
     assert postgres["environment"] == {
         "POSTGRES_USER": "pasc",
-        "POSTGRES_PASSWORD": "pasc",
+        "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
         "POSTGRES_DB": "pasc",
     }
     assert postgres["volumes"] == ["postgres-data:/var/lib/postgresql/data"]

@@ -64,12 +64,16 @@ def run_service(
     kafka: str,
     database_url: str,
     extra_env: dict[str, str] | None = None,
-    roles: bool = False,
+    roles: bool | None = None,
 ) -> Iterator[RunningService]:
     """Start `python -m module` with a fresh schema and consumer group; stop it afterwards.
 
     `roles`: the production role model (support/roles.py): the service migrates as the schema's
-    owner and runs as a role of its own; `database_url` is then the superuser that makes them."""
+    owner and runs as a role of its own, which `database_url` (a superuser) makes for the test
+    and drops afterwards. Off: the service does everything as `database_url`'s role. By default
+    on, unless `extra_env` names DB_SCHEMA (instances sharing a schema, started in turn)."""
+    if roles is None:
+        roles = "DB_SCHEMA" not in (extra_env or {})
     with contextlib.ExitStack() as stack:
         schema = None
         if roles:

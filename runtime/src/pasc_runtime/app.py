@@ -35,7 +35,7 @@ from pasc_runtime.kafka import ensure_topics, make_broker, make_producer
 from pasc_runtime.lag import ConsumerLag
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.outbox import OutboxRelay
-from pasc_runtime.settings import ServiceSettings
+from pasc_runtime.settings import ServiceSettings, is_loopback
 from pasc_runtime.tracing import TRACER, instrument_http
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,18 @@ class ServiceApp(AsgiFastStream):
         await super().not_found(scope, receive, send)
 
 
+class DevelopmentSecretsError(RuntimeError):
+    """A service about to serve beyond this machine with secrets published in the repository."""
+
+    def __init__(self, host: str, names: list[str]) -> None:
+        super().__init__(
+            f"refusing to serve on {host} with the repository's development secrets in "
+            f"{', '.join(names)}: set them to secrets of your own (README: Secrets), or bind "
+            "HTTP_HOST to 127.0.0.1"
+        )
+        self.names = names
+
+
 class Runtime:
     def __init__(
         self,
@@ -68,7 +80,12 @@ class Runtime:
         tracer_provider: TracerProvider | None = None,
     ) -> None:
         """`append_only`: tables the service's role may only read and insert into (see db.py);
-        `tracer_provider`: the process's (`serve` installs it) unless given (tests)."""
+        `tracer_provider`: the process's (`serve` installs it) unless given (tests).
+
+        Refuses (DevelopmentSecretsError) to serve beyond loopback with the repository's
+        development secrets."""
+        if not is_loopback(settings.http_host) and (found := settings.development_secrets()):
+            raise DevelopmentSecretsError(settings.http_host, found)
         self.settings = settings
         self.tracer_provider = tracer_provider or trace.get_tracer_provider()
         self.metrics = PlatformMetrics.create()

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_KAFKA = "127.0.0.1:9092"
 LOCAL_DATABASE = "postgresql://pasc:pasc@127.0.0.1:55432/pasc"
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` serves only this machine (0.0.0.0 and :: serve every interface)."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _development_password(url: str) -> bool:
+    """The repository's local database password (`pasc`), or a password equal to the user name
+    (the local stack's service roles)."""
+    parts = urlsplit(url)
+    return parts.password is not None and parts.password in {
+        urlsplit(LOCAL_DATABASE).password,
+        parts.username,
+    }
 
 
 class KafkaSecuritySettings(BaseSettings):
@@ -89,3 +112,21 @@ class ServiceSettings(KafkaSecuritySettings):
     http_limit_concurrency: int | None = Field(
         default=None, description="Connections and tasks beyond this are answered 503."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies whose"
+        " X-Forwarded-For/-Proto are believed; unset: those headers are ignored and the client"
+        " is the connection's peer.",
+    )
+
+    def development_secrets(self) -> list[str]:
+        """Settings that still hold a secret published in this repository (the local defaults).
+        Services add their own; a service bound beyond loopback refuses to start with any."""
+        found = []
+        if _development_password(self.database_url):
+            found.append("DATABASE_URL")
+        if self.database_owner_url and _development_password(
+            self.database_owner_url.get_secret_value()
+        ):
+            found.append("DATABASE_OWNER_URL")
+        return found

@@ -47,6 +47,8 @@ from pasc_runtime.http_guard import read_body
 from pasc_runtime.outbox import stage
 
 Pool = Callable[[], asyncpg.Pool]
+# Headers a reverse proxy adds: their presence means the peer is a proxy, not the client.
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
 class ApiError(Exception):
@@ -184,11 +186,13 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             local = ipaddress.ip_address(client).is_loopback
         except ValueError:
             local = False
-        if not local:
+        # A request relayed by a proxy is not local, whatever the proxy's own address.
+        relayed = any(h in request.headers for h in FORWARDING_HEADERS)
+        if not local or relayed:
             raise await refuse(
                 request,
                 403,
-                "admin endpoints answer loopback clients when ADMIN_TOKEN is unset",
+                "admin endpoints answer only direct loopback clients when ADMIN_TOKEN is unset",
                 "anonymous",
             )
         return "admin@localhost"

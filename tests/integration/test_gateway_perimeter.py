@@ -1,0 +1,122 @@
+"""The gateway's perimeter on a real process: whose X-Forwarded-For counts, who is "local" for
+/admin without ADMIN_TOKEN, and the refusal to serve beyond loopback with development secrets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from support.processes import LOG_DIR, RunningService, free_port, run_service
+
+pytestmark = pytest.mark.integration
+
+SECRETS = {
+    "KEY_ENCRYPTION_SECRET": f"kek-{uuid.uuid4().hex}",
+    "PSEUDONYM_SECRET": f"pseudo-{uuid.uuid4().hex}",
+}
+CLIENT = "203.0.113.7"  # TEST-NET-3: a documentation address, never routed
+
+
+@pytest.fixture(scope="module")
+def direct(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]:
+    """No ADMIN_TOKEN, no TRUSTED_PROXIES: /admin answers direct loopback clients only."""
+    with run_service(
+        "integration_gateway", kafka=kafka_bootstrap, database_url=database_url, extra_env=SECRETS
+    ) as service:
+        yield service
+
+
+@pytest.fixture(scope="module")
+def behind_proxy(kafka_bootstrap: str, database_url: str) -> Iterator[RunningService]:
+    """Behind a proxy on this host: its X-Forwarded-For is believed."""
+    with run_service(
+        "integration_gateway",
+        kafka=kafka_bootstrap,
+        database_url=database_url,
+        extra_env={**SECRETS, "TRUSTED_PROXIES": "127.0.0.1"},
+    ) as service:
+        yield service
+
+
+def refusals(service: RunningService) -> list[dict[str, Any]]:
+    entries = httpx.get(f"{service.url}/admin/audit", params={"limit": 20}, timeout=10).json()
+    return [e for e in entries if e["outcome"] == "refused 403"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Forwarded-For": "127.0.0.1"},
+        {"X-Forwarded-For": f"{CLIENT}, 127.0.0.1"},
+        {"Forwarded": "for=127.0.0.1"},
+        {"X-Real-IP": "127.0.0.1"},
+    ],
+    ids=["xff-loopback", "xff-chain", "forwarded", "x-real-ip"],
+)
+def test_a_relayed_request_is_never_a_local_admin(
+    direct: RunningService, headers: dict[str, str]
+) -> None:
+    assert httpx.get(f"{direct.url}/admin/keys", timeout=10).status_code == 200
+    refused = httpx.get(f"{direct.url}/admin/keys", headers=headers, timeout=10)
+    assert refused.status_code == 403, refused.text
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(direct: RunningService) -> None:
+    response = httpx.post(
+        f"{direct.url}/admin/keys",
+        json={"agency": "SXD"},
+        headers={"X-Forwarded-For": CLIENT},
+        timeout=10,
+    )
+    assert response.status_code == 403
+    # The audit keeps the connection's peer, not what the client claimed.
+    assert refusals(direct)[0]["details"]["client"] == "127.0.0.1"
+
+
+def test_forwarded_for_from_a_trusted_proxy_names_the_client(behind_proxy: RunningService) -> None:
+    response = httpx.post(
+        f"{behind_proxy.url}/admin/keys",
+        json={"agency": "SXD"},
+        headers={"X-Forwarded-For": CLIENT},
+        timeout=10,
+    )
+    assert response.status_code == 403  # the client is 203.0.113.7, not local
+    assert refusals(behind_proxy)[0]["details"]["client"] == CLIENT
+    # A client claiming loopback through the trusted proxy is still relayed: refused.
+    spoofed = httpx.get(
+        f"{behind_proxy.url}/admin/keys", headers={"X-Forwarded-For": "127.0.0.1"}, timeout=10
+    )
+    assert spoofed.status_code == 403
+
+
+def test_the_gateway_will_not_serve_beyond_loopback_with_development_secrets(
+    kafka_bootstrap: str, database_url: str
+) -> None:
+    names = ("KEY_ENCRYPTION_SECRET", "PSEUDONYM_SECRET", "DATABASE_OWNER_URL", "TRUSTED_PROXIES")
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env |= {
+        "HTTP_HOST": "0.0.0.0",  # noqa: S104 - refused before anything binds
+        "HTTP_PORT": str(free_port()),
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "DATABASE_URL": database_url,
+    }
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "integration_gateway"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert "refusing to serve on 0.0.0.0" in said
+    assert "DATABASE_URL, KEY_ENCRYPTION_SECRET, PSEUDONYM_SECRET" in said
+    assert "local-development-only" not in said and ":pasc@" not in said  # never the values
