@@ -32,6 +32,7 @@ def build_app(settings: Settings) -> ServiceApp:
     # The audit log: the service's role may add entries, never change or remove one.
     runtime = Runtime(settings, migrations=MIGRATIONS, append_only=("audit_log",))
     metrics = GatewayMetrics(runtime.metrics.registry)
+    vault = KeyVault(settings.key_encryption_secret.get_secret_value())
     runtime.consume("catalog.procedures.v1", on_catalog_events)
     runtime.consume("catalog.decisions.v1", on_catalog_decisions)
     runtime.consume(
@@ -39,7 +40,7 @@ def build_app(settings: Settings) -> ServiceApp:
         ingress_handler(settings, metrics),
         decoder=IngressVerifier(
             lambda: runtime.pool,
-            KeyVault(settings.key_encryption_secret.get_secret_value()),
+            vault,
             settings.ingress_max_skew_s,
             cache_s=settings.ingress_key_cache_s,
         ),
@@ -51,6 +52,7 @@ def build_app(settings: Settings) -> ServiceApp:
     dispatcher = Dispatcher(
         database_url=settings.database_url,
         schema=settings.db_schema,
+        vault=vault,
         metrics=DeliveryMetrics(runtime.metrics.registry),
         max_attempts=settings.delivery_max_attempts,
         base_backoff_s=settings.delivery_base_backoff_s,

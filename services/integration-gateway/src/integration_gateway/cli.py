@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,10 @@ import httpx
 import typer
 
 from integration_gateway.adapters import audit as audit_store
+from integration_gateway.adapters import connector_store
+from integration_gateway.adapters.key_vault import InvalidToken, KeyVault
 from integration_gateway.domain.audit_chain import ChainCheck
+from integration_gateway.settings import Settings
 from pasc_runtime.cli import service_commands
 from pasc_runtime.settings import LOCAL_DATABASE
 
@@ -252,6 +257,33 @@ async def _verify(database_url: str, schema: str) -> ChainCheck:
     return check
 
 
+@app.command("reseal")
+def reseal() -> None:
+    """Seal every stored API key and connector secret again with the newest
+    KEY_ENCRYPTION_SECRET (the first of the list), after a rotation; then the old one can go.
+
+    Run with the gateway's own environment (DATABASE_URL, DB_SCHEMA, KEY_ENCRYPTION_SECRET
+    listing the new secret then the old one)."""
+    settings = Settings()
+    vault = KeyVault(settings.key_encryption_secret.get_secret_value())
+    keys, connectors = asyncio.run(_reseal(settings, vault))
+    typer.echo(f"resealed {keys} API keys and {connectors} connector secrets")
+
+
+async def _reseal(settings: Settings, vault: KeyVault) -> tuple[int, int]:
+    conn = await asyncpg.connect(
+        settings.database_url, server_settings={"search_path": settings.db_schema}
+    )
+    try:
+        async with conn.transaction():
+            return await connector_store.reseal_all(conn, vault)
+    except InvalidToken as exc:
+        typer.echo("a stored secret opens with none of KEY_ENCRYPTION_SECRET's secrets", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        await conn.close()
+
+
 @keys_app.command("issue")
 def issue_key(
     agency: str = typer.Option(..., "--agency", help="Agency code, e.g. SXD"),
@@ -306,11 +338,18 @@ def add_connector(
     endpoint: str = typer.Option(..., help="HTTP(S) URL that receives POSTed events"),
     topic: list[str] = typer.Option(..., "--topic", help="Topic whose events it receives (repeat)"),
     agency: str | None = typer.Option(None, help="Only this agency's events"),
-    secret: str | None = typer.Option(None, help="HMAC secret for the X-PASC-Signature header"),
+    secret: str | None = typer.Option(
+        None,
+        help="Standard Webhooks secret (whsec_...) that signs deliveries; `new` makes one and"
+        " prints it once, to give to the receiving system",
+    ),
     url: str = URL,
     token: str | None = TOKEN,
 ) -> None:
     """Add or change a connector."""
+    if secret == "new":  # noqa: S105 (the word asking for a new secret)
+        secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+        typer.echo(f"webhook secret (store it now, it is not shown again): {secret}")
     body = {
         "name": name,
         "kind": kind,
@@ -351,7 +390,7 @@ def replay(
     url: str = URL,
     token: str | None = TOKEN,
 ) -> None:
-    """Queue deliveries again (receivers deduplicate by X-PASC-Event-Id)."""
+    """Queue deliveries again (receivers deduplicate by webhook-id, the event's id)."""
     typer.echo(
         _call("POST", url, f"/admin/connectors/{name}/replay", token, params={"status": status})
     )

@@ -8,7 +8,7 @@ import asyncpg
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from integration_gateway.adapters import audit, connector_store, dossier_store, keys_store
 from integration_gateway.adapters.key_vault import KeyVault
@@ -23,7 +23,7 @@ from integration_gateway.app.ingest import (
 )
 from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.domain.bounded_json import UnreadableJson, loads_bounded
-from integration_gateway.domain.delivery import Connector, ConnectorKind
+from integration_gateway.domain.delivery import Connector, ConnectorKind, is_webhook_secret
 from integration_gateway.domain.dossier_rules import PRODUCER
 from integration_gateway.domain.identity import hmac_equal
 from integration_gateway.settings import Settings
@@ -69,7 +69,17 @@ class ConnectorRequest(BaseModel):
     endpoint: str = Field(pattern=r"^https?://")
     topics: list[str] = Field(min_length=1)
     agency_code: str | None = None
-    secret: str | None = None
+    secret: str | None = Field(
+        default=None,
+        description="Standard Webhooks signing secret: whsec_ and the base64 of 24-64 random bytes.",
+    )
+
+    @field_validator("secret")
+    @classmethod
+    def _standard_webhooks_secret(cls, value: str | None) -> str | None:
+        if value is not None and not is_webhook_secret(value):
+            raise ValueError("must be whsec_ followed by the base64 of 24 to 64 random bytes")
+        return value
 
 
 PLAN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -515,7 +525,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
             secret=body.secret,
         )
         async with pool().acquire() as conn, conn.transaction():
-            await connector_store.save(conn, connector)
+            await connector_store.save(conn, connector, vault)
             await audit.record(
                 conn,
                 actor=who,
@@ -528,7 +538,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
 
     @api.get("/admin/connectors")
     async def get_connectors(who: Annotated[str, Depends(admin)]) -> dict[str, Any]:
-        connectors = await connector_store.all_connectors(pool())
+        connectors = await connector_store.all_connectors(pool(), vault)
         return {
             "connectors": [_connector_view(c) for c in connectors],
             "deliveries": await connector_store.counts(pool()),
@@ -541,7 +551,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics) -> FastAPI
         if action not in ("pause", "resume", "replay"):
             raise ApiError(404, f"unknown action {action}")
         async with pool().acquire() as conn, conn.transaction():
-            if await connector_store.by_name(conn, name) is None:
+            if await connector_store.by_name(conn, name, None) is None:
                 raise ApiError(404, f"no connector {name}")
             result: dict[str, Any] = {"name": name, "action": action}
             if action == "replay":
