@@ -52,7 +52,9 @@ def behind_proxy(kafka_bootstrap: str, database_url: str) -> Iterator[RunningSer
 
 
 def refusals(service: RunningService) -> list[dict[str, Any]]:
-    entries = httpx.get(f"{service.url}/admin/audit", params={"limit": 20}, timeout=10).json()
+    """The refused key requests, newest first (the log also fills with catalog decisions)."""
+    params = {"action": "http POST /admin/keys", "limit": 20}
+    entries = httpx.get(f"{service.url}/admin/audit", params=params, timeout=10).json()
     return [e for e in entries if e["outcome"] == "refused 403"]
 
 
