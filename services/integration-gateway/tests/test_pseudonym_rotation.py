@@ -28,7 +28,8 @@ def record(**changes: Any) -> HoSoMC:
 
 def ingest(rec: HoSoMC, secret: str, previous: Any = None) -> Accepted:
     """What the gateway's ingest does with one record (app/ingest.py): pseudonym, then rules."""
-    outcome = translate(rec, "SXD", pseudonym(secret, rec.SoGiayToChuHoSo), previous)
+    applicant = pseudonym(secret, rec.SoGiayToChuHoSo)
+    outcome = translate(rec, "SXD", applicant, previous, doc_ref=lambda f: f"ref:{f}")
     assert isinstance(outcome, Accepted), outcome
     return outcome
 
