@@ -1,6 +1,6 @@
 """The audit log's hash chain: each entry's hash covers the previous entry's hash and its own text.
 
-The database extends the chain at insert (migrations/gateway_0004_audit_chain.sql); this module
+The database extends the chain at insert (migrations/gateway_0005_audit_chain.sql); this module
 checks it, entry by entry in chain order, independently of the database's functions.
 """
 
