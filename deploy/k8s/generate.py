@@ -5,6 +5,11 @@
 - base/kafka-users.yaml: a Strimzi KafkaUser per service, with the ACLs the registry implies,
   the very ones deploy/kafka/acls.py applies to a plain cluster (`service_acls`): write the
   topics it owns and deadletter.v1, read the topics it consumes, its consumer groups.
+- base/network-policies.yaml: default-deny for every pod of the namespace, then one
+  NetworkPolicy per service allowing exactly its flows: Kafka for the services the registry
+  names as owner or consumer of a topic (the topics annotated), PostgreSQL, DNS, traces, the
+  HTTP flows of HTTP_FLOWS (who may call a service) and, for the gateway, the city's systems it
+  delivers to.
 - overlays/production/prometheus-rules.yaml: deploy/prometheus/rules/*.yml as a PrometheusRule.
 - overlays/production/grafana-dashboards.yaml: deploy/grafana/dashboards/*.json as ConfigMaps
   for Grafana's dashboard sidecar (label grafana_dashboard: "1").
@@ -23,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from pasc_contracts.topics import SERVICES, TOPICS
+from pasc_contracts.topics import DEAD_LETTER_TOPIC, SERVICES, TOPICS
 
 K8S = Path(__file__).resolve().parent
 DEPLOY = K8S.parent
@@ -87,6 +92,142 @@ def kafka_users() -> list[dict[str, Any]]:
     return users
 
 
+# --- NetworkPolicies ---------------------------------------------------------------------------
+
+# Who may open an HTTP connection to each service (the HTTP map; Kafka flows come from the
+# registry). Namespaces by name (Kubernetes labels each with kubernetes.io/metadata.name).
+INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"  # the Ingress (ingress.yaml) reaches the gateway
+MONITORING_NAMESPACE = "monitoring"  # Prometheus scrapes every service's /metrics
+OBSERVABILITY_NAMESPACE = "observability"  # the OpenTelemetry Collector (OTLP/HTTP 4318)
+HTTP_FLOWS: dict[str, tuple[str, ...]] = {
+    # service: namespaces whose pods may call it (no service calls another over HTTP)
+    "integration-gateway": (INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE),
+    "task-service": (MONITORING_NAMESPACE,),
+    "catalog-service": (MONITORING_NAMESPACE,),
+    "reporting-service": (MONITORING_NAMESPACE,),
+}
+# Outbound deliveries to city systems (connectors): outside the cluster, HTTP(S) only.
+EXTERNAL_HTTP = {"integration-gateway": (80, 443)}
+KAFKA_PORT = 9093  # the Strimzi cluster's TLS listener (platform-config.yaml)
+POSTGRES_PORT = 5432  # PostgreSQL is outside the cluster: allowed by port
+OTLP_PORT = 4318
+CLUSTER_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+TOPICS_READ = "pasc.cantho.gov.vn/kafka-reads"
+TOPICS_WRITTEN = "pasc.cantho.gov.vn/kafka-writes"
+
+
+def _namespace(name: str) -> dict[str, Any]:
+    return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}
+
+
+def _tcp(*ports: int) -> list[dict[str, Any]]:
+    return [{"protocol": "TCP", "port": port} for port in ports]
+
+
+DNS_RULE: dict[str, Any] = {
+    "to": [
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+        }
+    ],
+    "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+}
+
+
+def kafka_flows(service: str) -> tuple[list[str], list[str]]:
+    """(topics it reads, topics it writes) by the registry; dead letters are everyone's."""
+    reads = [t.name for t in TOPICS if service in t.consumers]
+    writes = [t.name for t in TOPICS if t.owner == service] + [DEAD_LETTER_TOPIC]
+    return reads, writes
+
+
+def kafka_cluster_policy() -> dict[str, Any]:
+    """The Strimzi cluster's pods live in this namespace too, so the default deny covers them.
+    Strimzi writes their ingress policies itself (one per listener; set networkPolicyPeers on the
+    tls listener to the four services); this allows their egress: to each other (controller
+    quorum 9090, replication 9091, the tls listener), DNS and the Kubernetes API."""
+    cluster = {"podSelector": {"matchLabels": {"strimzi.io/cluster": KAFKA_CLUSTER}}}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": f"{KAFKA_CLUSTER}-kafka-egress"},
+        "spec": {
+            **cluster,
+            "policyTypes": ["Egress"],
+            "egress": [
+                {"to": [cluster], "ports": _tcp(9090, 9091, KAFKA_PORT)},
+                DNS_RULE,
+                {"ports": _tcp(443, 6443)},  # the Kubernetes API (the entity operator)
+            ],
+        },
+    }
+
+
+def network_policies() -> list[dict[str, Any]]:
+    deny = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "default-deny"},
+        # Every pod of the namespace: nothing in or out unless a policy below allows it.
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+    }
+    policies = [deny, kafka_cluster_policy()]
+    for service in SERVICES:
+        reads, writes = kafka_flows(service)
+        egress: list[dict[str, Any]] = [
+            DNS_RULE,
+            {"ports": _tcp(POSTGRES_PORT)},  # the external PostgreSQL
+            {"to": [_namespace(OBSERVABILITY_NAMESPACE)], "ports": _tcp(OTLP_PORT)},
+        ]
+        if reads or writes != [DEAD_LETTER_TOPIC]:
+            egress.insert(
+                1,
+                {
+                    "to": [
+                        {
+                            "podSelector": {
+                                "matchLabels": {
+                                    "strimzi.io/cluster": KAFKA_CLUSTER,
+                                    "strimzi.io/kind": "Kafka",
+                                }
+                            }
+                        }
+                    ],
+                    "ports": _tcp(KAFKA_PORT),
+                },
+            )
+        if service in EXTERNAL_HTTP:
+            egress.append(
+                {
+                    "to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": CLUSTER_RANGES}}],
+                    "ports": _tcp(*EXTERNAL_HTTP[service]),
+                }
+            )
+        policies.append(
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": {
+                    "name": service,
+                    "annotations": {TOPICS_READ: ",".join(reads), TOPICS_WRITTEN: ",".join(writes)},
+                },
+                "spec": {
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": service}},
+                    "policyTypes": ["Ingress", "Egress"],
+                    "ingress": [
+                        {
+                            "from": [_namespace(ns) for ns in HTTP_FLOWS[service]],
+                            "ports": [{"protocol": "TCP", "port": "http"}],
+                        }
+                    ],
+                    "egress": egress,
+                },
+            }
+        )
+    return policies
+
+
 def prometheus_rules() -> list[dict[str, Any]]:
     groups: list[Any] = []
     for path in sorted((DEPLOY / "prometheus" / "rules").glob("*.yml")):
@@ -120,6 +261,10 @@ def grafana_dashboards() -> list[dict[str, Any]]:
 FILES = {
     K8S / "base" / "kafka-topics.yaml": (kafka_topics, "the topic registry (pasc_contracts)"),
     K8S / "base" / "kafka-users.yaml": (kafka_users, "the topic registry (pasc_contracts)"),
+    K8S / "base" / "network-policies.yaml": (
+        network_policies,
+        "the topic registry (pasc_contracts) and HTTP_FLOWS",
+    ),
     K8S / "overlays" / "production" / "prometheus-rules.yaml": (
         prometheus_rules,
         "deploy/prometheus/rules",

@@ -324,6 +324,8 @@ def infra_up(only: set[str] | None = None) -> Supervisor:
         sv = start_supervisord()
     timeout = files.KEYCLOAK_TIMEOUT if "keycloak" in local else INFRA_TIMEOUT
     ensure_running(sv, [target(name) for name in local], timeout)
+    if "postgres" in local:
+        files.ensure_service_roles()
     return sv
 
 

@@ -72,6 +72,15 @@ SERVICES = {  # supervisord program -> (python module, HTTP port)
     "reporting-service": ("reporting_service", 8083),
 }
 
+# Each service runs as a PostgreSQL role of its own (pasc_<schema>: it reads and writes its
+# schema's tables, owns nothing); `pasc`, the local superuser that owns the schemas, migrates.
+SERVICE_SCHEMAS = {
+    "integration-gateway": "gateway",
+    "task-service": "task",
+    "catalog-service": "catalog",
+    "reporting-service": "reporting",
+}
+
 KAFKA_SETTINGS = {
     "process.roles": "broker,controller",
     "node.id": "1",
@@ -231,6 +240,39 @@ def service_endpoints() -> dict[str, str]:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or LOCAL_DATABASE_URL,
         "OIDC_ISSUER": os.environ.get("OIDC_ISSUER") or KEYCLOAK_ISSUER,
     }
+
+
+def service_role(program: str) -> str:
+    return f"pasc_{SERVICE_SCHEMAS[program]}"
+
+
+def service_database_env(program: str) -> dict[str, str]:
+    """The service's own role (password = its name: a local dev database on 127.0.0.1 only),
+    migrating as `pasc`. A DATABASE_URL from the environment is used as given, for everything."""
+    if os.environ.get("DATABASE_URL"):
+        return {"DATABASE_URL": os.environ["DATABASE_URL"]}
+    role = service_role(program)
+    return {
+        "DATABASE_URL": f"postgresql://{role}:{role}@127.0.0.1:{PG_PORT}/{PG_DATABASE}",
+        "DATABASE_OWNER_URL": LOCAL_DATABASE_URL,
+    }
+
+
+def ensure_service_roles() -> None:
+    """Create (or reset the password of) each service's login role; their grants on the tables
+    come from the services' migrations (pasc_runtime.db.grant_service_role)."""
+    statements = []
+    for program in SERVICE_SCHEMAS:
+        role = service_role(program)  # from the constant SERVICE_SCHEMAS, not from input
+        statements.append(
+            f"SELECT 'CREATE ROLE {role} LOGIN' WHERE NOT EXISTS"  # noqa: S608
+            f" (SELECT FROM pg_roles WHERE rolname = '{role}') \\gexec\n"
+            f"ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{role}';\n"
+        )
+    psql = [str(pg_bin_dir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    psql += ["-h", "127.0.0.1", "-p", str(PG_PORT), "-U", PG_USER, "-d", PG_DATABASE]
+    env = {**os.environ, "PGPASSWORD": PG_PASSWORD}
+    run(psql, "creating the services' database roles", input="".join(statements), env=env)
 
 
 def prepare_dirs() -> None:
@@ -599,7 +641,12 @@ def _keycloak_program() -> str:
 
 
 def _service_program(name: str, module: str, port: int) -> str:
-    env = {**service_endpoints(), "HTTP_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **service_endpoints(),
+        **service_database_env(name),
+        "HTTP_PORT": str(port),
+        "PYTHONUNBUFFERED": "1",
+    }
     # Rate limits given to `up` reach the services (and a change restarts them).
     env |= {k: v for k, v in os.environ.items() if k.startswith("RATE_LIMIT_")}
     return _program(

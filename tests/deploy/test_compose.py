@@ -34,12 +34,25 @@ from pasc_contracts.topics import SERVICES as REGISTRY_SERVICES
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"
+COMPOSE_DEBUG = DEPLOY / "docker-compose.debug.yml"
 DOCKERFILE = DEPLOY / "Dockerfile"
 PROMETHEUS = DEPLOY / "prometheus" / "prometheus.yml"
 PROMETHEUS_LOCAL = DEPLOY / "prometheus" / "prometheus.local.yml"
 
 GRAFANA = DEPLOY / "grafana"
-INFRA = {"kafka", "postgres", "prometheus", "grafana"}
+INFRA = {"kafka", "postgres", "prometheus", "grafana", "keycloak"}
+# The perimeter: what compose publishes, each on ${PASC_BIND:-127.0.0.1} (loopback by default).
+PUBLISHED = {"integration-gateway", "keycloak"}
+BIND = "${PASC_BIND:-127.0.0.1}"
+INTERPOLATION = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
+# What an operator exports before `docker compose up` (the file has no defaults for secrets).
+OPERATOR_ENV = {
+    "POSTGRES_PASSWORD": "pg-7f1c2a9e",
+    "KEY_ENCRYPTION_SECRET": "kek-3b8d",
+    "PSEUDONYM_SECRET": "pseudo-91aa",
+    "ADMIN_TOKEN": "admin-55e0",
+    "KEYCLOAK_ADMIN_PASSWORD": "kc-0c4d",
+}
 SERVICES = sorted(p.parent.name for p in (REPO / "services").glob("*/pyproject.toml"))
 
 
@@ -59,6 +72,39 @@ def compose() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+def debug_overlay() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(COMPOSE_DEBUG.read_text())
+    return data
+
+
+def interpolate(value: str, environ: dict[str, str]) -> str:
+    """Compose's ${NAME:-default} (the variable when set and not empty, else the default) and
+    ${NAME:?message} (the variable, or compose refuses to start)."""
+
+    def one(m: re.Match[str]) -> str:
+        if environ.get(m[1]):
+            return environ[m[1]]
+        if m[2] == "?":
+            raise KeyError(f"compose refuses to start without {m[1]}: {m[3]}")
+        return m[3] or ""
+
+    return INTERPOLATION.sub(one, value)
+
+
+def binding(port: str, environ: dict[str, str] | None = None) -> tuple[str | None, str, str]:
+    """A short-syntax port ("[ip:]host:container") as (host ip or None for all, host, container)."""
+    parts = interpolate(port, environ or {}).rsplit(":", 2)
+    if len(parts) == 2:
+        return None, parts[0], parts[1]
+    return parts[0], parts[1], parts[2]
+
+
+def published(compose: dict[str, Any], service: str) -> list[str]:
+    ports: list[str] = compose["services"].get(service, {}).get("ports", [])
+    return ports
+
+
+@pytest.fixture(scope="module")
 def dockerfile() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
     lines = [line for line in DOCKERFILE.read_text().splitlines() if not line.startswith("#")]
@@ -71,8 +117,9 @@ def dockerfile() -> list[tuple[str, str]]:
 
 
 def env(compose: dict[str, Any], name: str) -> dict[str, str]:
+    """A service's environment as compose gives it, the operator's secrets exported."""
     environment: dict[str, str] = compose["services"][name]["environment"]
-    return environment
+    return {key: interpolate(value, OPERATOR_ENV) for key, value in environment.items()}
 
 
 def pairs(value: str, separator: str) -> dict[str, str]:
@@ -108,15 +155,76 @@ def test_service_env_vars_are_fields_of_its_settings(
     settings = settings_class(service)()
     assert settings.http_host == "0.0.0.0"  # noqa: S104 - published from the container
     assert settings.service_name == service
+    # Bound beyond loopback, a service refuses the repository's development secrets: compose
+    # must pass the operator's own.
+    assert settings.development_secrets() == []
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_service_port_is_its_settings_default_and_published(
-    compose: dict[str, Any], service: str
+def test_compose_has_no_default_for_a_secret(compose: dict[str, Any], service: str) -> None:
+    for name, value in compose["services"][service]["environment"].items():
+        if name in OPERATOR_ENV or "PASSWORD" in name or "SECRET" in name or "TOKEN" in name:
+            with pytest.raises(KeyError, match="compose refuses to start"):
+                interpolate(value, {})
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_port_is_its_settings_default_and_published_only_where_allowed(
+    compose: dict[str, Any], debug_overlay: dict[str, Any], service: str
 ) -> None:
     port = default_port(service)
     assert env(compose, service)["HTTP_PORT"] == str(port)
-    assert compose["services"][service]["ports"] == [f"{port}:{port}"]
+    if service in PUBLISHED:
+        assert published(compose, service) == [f"{BIND}:{port}:{port}"]
+        assert service not in debug_overlay["services"]
+    else:
+        assert published(compose, service) == []
+        assert published(debug_overlay, service) == [f"127.0.0.1:{port}:{port}"]
+
+
+def test_compose_publishes_only_the_gateway_and_keycloak_on_loopback_by_default(
+    compose: dict[str, Any],
+) -> None:
+    exposed = {name for name, service in compose["services"].items() if service.get("ports")}
+    assert exposed == PUBLISHED
+    for name in sorted(PUBLISHED):
+        for port in published(compose, name):
+            assert port.startswith(f"{BIND}:"), f"{name}: {port} is not bound to PASC_BIND"
+            assert binding(port)[0] == "127.0.0.1"
+            assert binding(port, {"PASC_BIND": ""})[0] == "127.0.0.1"
+            assert binding(port, {"PASC_BIND": "10.0.0.5"})[0] == "10.0.0.5"
+        # `expose`/host networking would publish around the ports list.
+        assert "network_mode" not in compose["services"][name]
+    assert all("network_mode" not in s for s in compose["services"].values())
+
+
+def test_debug_overlay_publishes_on_loopback_only(
+    compose: dict[str, Any], debug_overlay: dict[str, Any]
+) -> None:
+    assert set(debug_overlay) == {"services"}
+    assert set(debug_overlay["services"]) == set(compose["services"]) - PUBLISHED
+    for name, service in debug_overlay["services"].items():
+        assert set(service) == {"ports"}, name  # the overlay changes nothing but bindings
+        for port in service["ports"]:
+            assert "$" not in port, f"{name}: {port}"
+            host_ip, host, container = binding(port)
+            assert host_ip == "127.0.0.1", f"{name}: {port} is published beyond loopback"
+            assert int(host) > 0 and int(container) > 0
+
+
+def test_keycloak_is_the_pinned_image_and_needs_an_admin_password(
+    compose: dict[str, Any],
+) -> None:
+    keycloak = compose["services"]["keycloak"]
+    assert keycloak["image"] == "quay.io/keycloak/keycloak:26.5.6"
+    assert published(compose, "keycloak") == [f"{BIND}:8180:8180"]
+    assert "--http-port=8180" in keycloak["command"]
+    # ${VAR:?message}: compose refuses to start without it (no default admin password).
+    assert keycloak["environment"]["KC_BOOTSTRAP_ADMIN_PASSWORD"].startswith(
+        "${KEYCLOAK_ADMIN_PASSWORD:?"
+    )
+    source, _target, mode = keycloak["volumes"][0].split(":")
+    assert (DEPLOY / source).resolve() == DEPLOY / "keycloak" and mode == "ro"
 
 
 def test_service_ports_are_distinct() -> None:
@@ -181,7 +289,9 @@ def test_service_reaches_the_compose_kafka_and_postgres(
     assert int(replication) == 1
 
 
-def test_kafka_is_a_consistent_single_kraft_node(compose: dict[str, Any]) -> None:
+def test_kafka_is_a_consistent_single_kraft_node(
+    compose: dict[str, Any], debug_overlay: dict[str, Any]
+) -> None:
     kafka = compose["services"]["kafka"]
     config = kafka["environment"]
     assert kafka["image"] == "apache/kafka:4.1.1"
@@ -198,7 +308,8 @@ def test_kafka_is_a_consistent_single_kraft_node(compose: dict[str, Any]) -> Non
     assert listeners["PLAINTEXT"] == ":9092"  # what the healthcheck and the services use
     assert advertised["EXTERNAL"] == "localhost:9094"
     assert listeners["EXTERNAL"] == ":9094"
-    assert kafka["ports"] == ["9094:9094"]
+    assert "ports" not in kafka
+    assert published(debug_overlay, "kafka") == ["127.0.0.1:9094:9094"]
 
     factors = {k: v for k, v in config.items() if "REPLICATION_FACTOR" in k or "MIN_ISR" in k}
     assert factors and set(factors.values()) == {"1"}
@@ -215,17 +326,19 @@ def test_postgres(compose: dict[str, Any]) -> None:
     assert postgres["image"] == "postgres:15"  # one major version: the local stack runs Debian's 15
     assert postgres["environment"] == {
         "POSTGRES_USER": "pasc",
-        "POSTGRES_PASSWORD": "pasc",
+        "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
         "POSTGRES_DB": "pasc",
     }
     assert postgres["volumes"] == ["postgres-data:/var/lib/postgresql/data"]
     assert postgres["healthcheck"]["test"][1] == "pg_isready"
 
 
-def test_prometheus_mounts_the_compose_config(compose: dict[str, Any]) -> None:
+def test_prometheus_mounts_the_compose_config(
+    compose: dict[str, Any], debug_overlay: dict[str, Any]
+) -> None:
     prometheus = compose["services"]["prometheus"]
     assert prometheus["image"].startswith("prom/prometheus")
-    assert prometheus["ports"] == ["9090:9090"]
+    assert published(debug_overlay, "prometheus") == ["127.0.0.1:9090:9090"]
     source, target, _mode = prometheus["volumes"][0].split(":")
     assert (DEPLOY / source).resolve() == PROMETHEUS
     assert target == "/etc/prometheus/prometheus.yml"
@@ -247,11 +360,11 @@ def test_prometheus_loads_the_alert_rules_it_mounts(compose: dict[str, Any]) -> 
 
 
 def test_grafana_is_provisioned_with_the_compose_prometheus_and_the_dashboards(
-    compose: dict[str, Any],
+    compose: dict[str, Any], debug_overlay: dict[str, Any]
 ) -> None:
     grafana = compose["services"]["grafana"]
     assert grafana["image"].startswith("grafana/grafana:")
-    assert grafana["ports"] == ["3000:3000"]
+    assert published(debug_overlay, "grafana") == ["127.0.0.1:3000:3000"]
     assert all(isinstance(v, str) for v in grafana["environment"].values())
     mounts = {
         target: (DEPLOY / source).resolve()
@@ -263,7 +376,7 @@ def test_grafana_is_provisioned_with_the_compose_prometheus_and_the_dashboards(
     (prometheus,) = datasources["datasources"]
     url = urlsplit(prometheus["url"])
     assert url.hostname in compose["services"] and url.hostname == "prometheus"
-    assert compose["services"]["prometheus"]["ports"] == [f"{url.port}:{url.port}"]
+    assert published(debug_overlay, "prometheus") == [f"127.0.0.1:{url.port}:{url.port}"]
 
     providers = yaml.safe_load((GRAFANA / "provisioning/dashboards/pasc.yml").read_text())
     (provider,) = providers["providers"]

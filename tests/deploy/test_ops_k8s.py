@@ -218,3 +218,236 @@ def test_production_is_scraped_alerted_and_traced() -> None:
         if c["metadata"].get("labels", {}).get("grafana_dashboard")
     ]
     assert len(dashboards) == len(list((REPO / "deploy/grafana/dashboards").glob("*.json")))
+
+
+# --- the perimeter: Ingress and NetworkPolicies -------------------------------------------------
+
+GATEWAY = "integration-gateway"
+# The gateway's routes that are for the outside world: everything under /v1 (the DVCQG sync, plan
+# reports, the camera webhook, the public dossier lookup). Not /admin, /health, /ready, /metrics,
+# /asyncapi.
+EXPOSED_PREFIX = "/v1"
+
+
+def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """A label selector (matchLabels only: the generator writes no expressions) against labels."""
+    assert set(selector) <= {"matchLabels"}, selector
+    return selector.get("matchLabels", {}).items() <= labels.items()
+
+
+Pod = tuple[str, dict[str, str]]  # (namespace, labels)
+
+
+def peer_matches(peer: dict[str, Any], pod: Pod, own_namespace: str) -> bool:
+    namespace, labels = pod
+    if "ipBlock" in peer:
+        return False  # pods are addressed by selectors here; ipBlocks are for outside
+    if "namespaceSelector" in peer:
+        ns_labels = {"kubernetes.io/metadata.name": namespace}
+        if not selects(peer["namespaceSelector"], ns_labels):
+            return False
+    elif namespace != own_namespace:
+        return False
+    return "podSelector" not in peer or selects(peer["podSelector"], labels)
+
+
+def port_matches(rule: dict[str, Any], port: int | str) -> bool:
+    return "ports" not in rule or any(p["port"] == port for p in rule["ports"])
+
+
+def allowed(
+    policies: list[dict[str, Any]],
+    source: Pod,
+    target: Pod,
+    port: int | str,
+    namespace: str = "pasc",
+) -> bool:
+    """Kubernetes' NetworkPolicy semantics for one TCP connection inside the cluster: a pod a
+    policy selects for a direction accepts only what one of those policies allows."""
+
+    def direction(pod: Pod, kind: str, key: str, peer: Pod) -> bool:
+        if pod[0] != namespace:
+            return True  # outside the namespace: not ours to restrict
+        if kind == "Ingress" and pod == KAFKA_POD:
+            return True  # Strimzi writes the brokers' ingress policies (per listener)
+        chosen = [
+            p
+            for p in policies
+            if kind in p["spec"]["policyTypes"] and selects(p["spec"]["podSelector"], pod[1])
+        ]
+        if not chosen:
+            return True
+        return any(
+            port_matches(rule, port)
+            and (
+                ("from" if kind == "Ingress" else "to") not in rule
+                or any(
+                    peer_matches(x, peer, namespace)
+                    for x in rule["from" if kind == "Ingress" else "to"]
+                )
+            )
+            for p in chosen
+            for rule in p["spec"].get(key, [])
+        )
+
+    return direction(source, "Egress", "egress", target) and direction(
+        target, "Ingress", "ingress", source
+    )
+
+
+def service_pod(name: str) -> Pod:
+    return "pasc", {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/component": "service",
+        "app.kubernetes.io/part-of": "pasc",
+    }
+
+
+KAFKA_POD: Pod = ("pasc", {"strimzi.io/cluster": "pasc", "strimzi.io/kind": "Kafka"})
+INGRESS_CONTROLLER: Pod = ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
+PROMETHEUS: Pod = ("monitoring", {"app.kubernetes.io/name": "prometheus"})
+STRANGER: Pod = ("default", {"app": "anything"})
+
+
+def test_the_ingress_exposes_only_the_gateways_v1_api(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, resources = rendered
+    (ingress,) = of_kind(resources, "Ingress").values()
+    spec = ingress["spec"]
+    assert spec["tls"] and all(t["secretName"] for t in spec["tls"])
+    assert "defaultBackend" not in spec
+    hosts_with_tls = {h for t in spec["tls"] for h in t["hosts"]}
+    for rule in spec["rules"]:
+        assert rule["host"] in hosts_with_tls
+        for path in rule["http"]["paths"]:
+            # Prefix matches whole path elements: /v1 and /v1/..., never /v10 or /admin.
+            assert (path["path"], path["pathType"]) == (EXPOSED_PREFIX, "Prefix")
+            assert path["backend"]["service"] == {"name": GATEWAY, "port": {"name": "http"}}
+    assert of_kind(resources, "Service")[GATEWAY]["spec"]["type"] == "ClusterIP"
+    for service in of_kind(resources, "Service").values():
+        assert service["spec"]["type"] == "ClusterIP", service["metadata"]["name"]
+
+
+def test_the_gateways_public_routes_are_the_exposed_ones_and_admin_is_not() -> None:
+    source = (REPO / "services/integration-gateway/src/integration_gateway/app/http.py").read_text()
+    import re
+
+    routes = re.findall(r'@api\.(?:get|post|put|delete|patch)\("([^"]+)"', source)
+    assert routes
+    public = [r for r in routes if r == EXPOSED_PREFIX or r.startswith(f"{EXPOSED_PREFIX}/")]
+    assert "/v1/public/dossiers/{ma_ho_so}" in public
+    assert all(not r.startswith(f"{EXPOSED_PREFIX}/") for r in set(routes) - set(public))
+    assert any(r.startswith("/admin") for r in routes) and not any(
+        r.startswith("/admin") for r in public
+    )
+
+
+def test_network_policies_deny_by_default(rendered: tuple[str, list[dict[str, Any]]]) -> None:
+    _, resources = rendered
+    policies = list(of_kind(resources, "NetworkPolicy").values())
+    deny = of_kind(resources, "NetworkPolicy")["default-deny"]["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    for policy in policies:
+        spec = policy["spec"]
+        # Policies restrict both ways; the Strimzi pods' ingress is Strimzi's own policies'.
+        kafka = selects(spec["podSelector"], KAFKA_POD[1]) and bool(spec["podSelector"])
+        assert set(spec["policyTypes"]) == ({"Egress"} if kafka else {"Ingress", "Egress"})
+        for rule in spec.get("ingress", []):
+            assert rule.get("from"), f"{policy['metadata']['name']}: ingress from anywhere"
+            assert rule.get("ports"), f"{policy['metadata']['name']}: ingress on every port"
+        for rule in spec.get("egress", []):
+            assert rule.get("ports"), f"{policy['metadata']['name']}: egress on every port"
+    # Every pod of the platform is covered by a policy of its own besides the default deny.
+    assert not selects(
+        of_kind(resources, "NetworkPolicy")[GATEWAY]["spec"]["podSelector"], KAFKA_POD[1]
+    )
+    for name, deployment in of_kind(resources, "Deployment").items():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        own = [
+            p
+            for p in policies
+            if p["spec"]["podSelector"] and selects(p["spec"]["podSelector"], labels)
+        ]
+        assert [p["metadata"]["name"] for p in own] == [name]
+
+
+def test_network_policies_allow_exactly_the_registrys_kafka_flows(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, resources = rendered
+    policies = list(of_kind(resources, "NetworkPolicy").values())
+    for name in SERVICES:
+        reads = sorted(t.name for t in TOPICS if name in t.consumers)
+        writes = sorted({t.name for t in TOPICS if t.owner == name} | {"deadletter.v1"})
+        annotations = of_kind(resources, "NetworkPolicy")[name]["metadata"]["annotations"]
+        assert sorted(filter(None, annotations[generate.TOPICS_READ].split(","))) == reads
+        assert sorted(filter(None, annotations[generate.TOPICS_WRITTEN].split(","))) == writes
+        # The registry gives every service a topic to read or write: all reach the brokers,
+        # on the TLS listener the platform config names, and on no other port.
+        bootstrap_port = int(
+            of_kind(resources, "ConfigMap")["pasc-platform"]["data"][
+                "KAFKA_BOOTSTRAP_SERVERS"
+            ].rsplit(":", 1)[1]
+        )
+        assert allowed(policies, service_pod(name), KAFKA_POD, bootstrap_port) == bool(
+            reads or writes
+        )
+        assert not allowed(policies, service_pod(name), KAFKA_POD, 9092)
+        assert not allowed(policies, service_pod(name), KAFKA_POD, 9091)  # replication
+
+
+def test_the_kafka_clusters_pods_reach_only_each_other_dns_and_the_api(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, resources = rendered
+    policies = list(of_kind(resources, "NetworkPolicy").values())
+    (egress,) = [
+        p
+        for p in policies
+        if p["spec"]["podSelector"] and selects(p["spec"]["podSelector"], KAFKA_POD[1])
+    ]
+    assert egress["spec"]["policyTypes"] == ["Egress"]
+    for port in (9090, 9091, 9093):
+        assert allowed(policies, KAFKA_POD, KAFKA_POD, port)
+    for name in SERVICES:
+        assert not allowed(policies, KAFKA_POD, service_pod(name), "http")
+
+
+def test_network_policies_allow_exactly_the_http_map(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, resources = rendered
+    policies = list(of_kind(resources, "NetworkPolicy").values())
+    for target in SERVICES:
+        pod = service_pod(target)
+        # No service calls another over HTTP: every pair is refused.
+        for source in SERVICES:
+            assert not allowed(policies, service_pod(source), pod, "http"), (source, target)
+        # Prometheus scrapes every service; only the gateway is reachable from the ingress.
+        assert allowed(policies, PROMETHEUS, pod, "http")
+        assert allowed(policies, INGRESS_CONTROLLER, pod, "http") == (target == GATEWAY)
+        assert not allowed(policies, STRANGER, pod, "http")
+        assert not allowed(policies, PROMETHEUS, pod, 22)
+        assert generate.HTTP_FLOWS[target]  # the map names every service
+    assert set(generate.HTTP_FLOWS) == set(SERVICES)
+
+
+def test_only_the_gateway_reaches_outside_the_cluster_over_http(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, resources = rendered
+    for name, policy in of_kind(resources, "NetworkPolicy").items():
+        outside = [
+            rule
+            for rule in policy["spec"].get("egress", [])
+            if any("ipBlock" in peer for peer in rule.get("to", []))
+        ]
+        if name != GATEWAY:
+            assert outside == [], name
+            continue
+        (rule,) = outside
+        assert sorted(p["port"] for p in rule["ports"]) == [80, 443]
+        (peer,) = rule["to"]
+        assert peer["ipBlock"]["cidr"] == "0.0.0.0/0"
+        assert set(peer["ipBlock"]["except"]) == {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}

@@ -88,6 +88,8 @@ def test_shortened_demo_summary_matches_the_api_and_the_simulation(
     cioc, department = summary["receivers"]["cioc"], summary["receivers"]["department-sxd"]
     assert cioc["by_type"].get("kpi.snapshot", 0) > 0 and cioc["duplicates"] == 0
     assert department["received"] > 0 and department["duplicates"] == 0
+    # Every delivery carried a valid Standard Webhooks signature (the receivers verify them).
+    assert all(r["refused"] == 0 for r in summary["receivers"].values()), summary["receivers"]
     assert summary["receivers"]["home-affairs"]["by_type"] == {"camera.status_changed": 4}
     assignment = next(
         a for a in summary["task11"]["assignments"] if a["agency_code"] == LAST_PROCEDURE[1]

@@ -23,6 +23,7 @@ import httpx
 import pytest
 from integration.test_hostile_corpus import RECORD_CASES, good
 
+from support import keycloak
 from support.catalog import procedure, teach_gateway
 from support.processes import RunningService, run_service
 
@@ -145,7 +146,7 @@ async def test_the_offline_check_agrees_with_the_gateway_record_by_record(
         [procedure(sxd, "SXD"), procedure(stp, "STP"), procedure(derived, "SXD", working_days=5)],
     )
     keys = {}
-    async with httpx.AsyncClient(base_url=gateway.url) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, auth=keycloak.auth("operator")) as client:
         for agency, unit in (("SXD", SXD_UNIT), ("STP", STP_UNIT)):
             issued = await client.post("/admin/keys", json={"agency": agency, "unit_code": unit})
             assert issued.status_code == 201, issued.text

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 import random
+import secrets
 import socket
 import time
 import uuid
@@ -45,6 +46,8 @@ SECRETS = {
 PERSONAL = ("Võ Thị Thùy Trang", "092987654321", "trang.vo@example.vn", "0987654321")
 ADMIN = {"X-Admin-Token": ADMIN_TOKEN}  # required besides an operator's token where it is set
 OPERATOR = keycloak.auth("operator")
+# A connector's Standard Webhooks secret: whsec_ and the base64 of 32 random bytes.
+CONNECTOR_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 CATALOG_CATCH_UP_S = 180
 DEAD_LETTER_WAIT_S = 180
 
@@ -389,7 +392,7 @@ async def test_the_audit_log_records_admin_actions_and_decisions_and_cannot_be_c
                 "kind": "cioc",
                 "endpoint": "http://127.0.0.1:9/never",
                 "topics": ["kpi.snapshots.v1"],
-                "secret": "connector-secret-value",
+                "secret": CONNECTOR_SECRET,
             },
         )
         paused = await admin.post(f"/admin/connectors/{name}/pause")
@@ -443,7 +446,7 @@ async def test_the_audit_log_records_admin_actions_and_decisions_and_cannot_be_c
         ("connector.pause", name),
     ):
         assert expected in actions
-    assert "connector-secret-value" not in json.dumps(await audit_entries(gateway))
+    assert CONNECTOR_SECRET not in json.dumps(await audit_entries(gateway))
 
     conn = await asyncpg.connect(database_url)
     try:

@@ -19,6 +19,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from pasc_contracts.dvcqg import ingress_signature
+from support import keycloak
 from support.catalog import procedure, teach_gateway
 from support.kafka import read_until
 from support.processes import RunningService, run_service
@@ -82,7 +83,7 @@ async def test_the_java_example_publishes_signed_records_the_gateway_accepts(
 ) -> None:
     code = f"3.{random.randrange(10**6):06d}"  # no real national code starts with 3
     await teach_gateway(kafka_bootstrap, database_url, gateway, [procedure(code, "SXD")])
-    async with httpx.AsyncClient(base_url=gateway.url) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, auth=keycloak.auth("operator")) as client:
         response = await client.post("/admin/keys", json={"agency": "SXD", "label": "java"})
     assert response.status_code == 201, response.text
     key = str(response.json()["api_key"])

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from support.roles import schema_roles
+
 LOG_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "logs"
 
 
@@ -32,6 +34,7 @@ class RunningService:
     group: str
     process: subprocess.Popen[bytes]
     log: Path
+    database_url: str = ""  # what the service connects with (its own role under `roles`)
 
     def group_for(self, topic: str) -> str:
         """The consumer group the service uses for `topic` (the runtime's default)."""
@@ -56,16 +59,51 @@ def wait_healthy(
 
 @contextlib.contextmanager
 def run_service(
-    module: str, *, kafka: str, database_url: str, extra_env: dict[str, str] | None = None
+    module: str,
+    *,
+    kafka: str,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    roles: bool | None = None,
 ) -> Iterator[RunningService]:
-    """Start `python -m module` with a fresh schema and consumer group; stop it afterwards."""
+    """Start `python -m module` with a fresh schema and consumer group; stop it afterwards.
+
+    `roles`: the production role model (support/roles.py): the service migrates as the schema's
+    owner and runs as a role of its own, which `database_url` (a superuser) makes for the test
+    and drops afterwards. Off: the service does everything as `database_url`'s role. By default
+    on, unless `extra_env` names DB_SCHEMA (instances sharing a schema, started in turn)."""
+    if roles is None:
+        roles = "DB_SCHEMA" not in (extra_env or {})
+    with contextlib.ExitStack() as stack:
+        schema = None
+        if roles:
+            schema = f"{module.split('_')[0]}_test_{uuid.uuid4().hex[:8]}"
+            made = stack.enter_context(schema_roles(database_url, schema))
+            extra_env = {**(extra_env or {}), **made.env()}
+        yield stack.enter_context(_running(module, kafka, database_url, extra_env, schema))
+
+
+@contextlib.contextmanager
+def _running(
+    module: str,
+    kafka: str,
+    database_url: str,
+    extra_env: dict[str, str] | None,
+    schema: str | None,
+) -> Iterator[RunningService]:
     service = ServiceProcess.create(
-        module, kafka=kafka, database_url=database_url, extra_env=extra_env
+        module, kafka=kafka, database_url=database_url, extra_env=extra_env, schema=schema
     )
     try:
         process = service.start(timeout=180)  # a fresh group first replays the shared topics
         yield RunningService(
-            service.name, service.url, service.schema, service.name, process, service.log
+            service.name,
+            service.url,
+            service.schema,
+            service.name,
+            process,
+            service.log,
+            service.env["DATABASE_URL"],
         )
     finally:
         service.stop()

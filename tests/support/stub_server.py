@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
 
 @dataclass
 class Received:
@@ -21,6 +23,8 @@ class Received:
     fail_first: int = 0
     event_ids: Counter[str] = field(default_factory=Counter)  # X-PASC-Event-Id of each success
     lock: threading.Lock = field(default_factory=threading.Lock)
+    webhook: Webhook | None = None  # when set, requests must carry a valid signature
+    bad_signatures: list[str] = field(default_factory=list)  # why each unsigned one was refused
 
     def bodies(self) -> list[Any]:
         with self.lock:
@@ -40,8 +44,9 @@ class StubServer:
     """The stub as an object: `down()` closes its port (connections refused, as when a system
     is off), `up()` opens the same port again."""
 
-    def __init__(self, fail_first: int = 0) -> None:
-        self.received = Received(fail_first=fail_first)
+    def __init__(self, fail_first: int = 0, webhook_secret: str | None = None) -> None:
+        webhook = Webhook(webhook_secret) if webhook_secret else None
+        self.received = Received(fail_first=fail_first, webhook=webhook)
         self.port = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -56,8 +61,18 @@ class StubServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                verified = True
+                if received.webhook is not None:
+                    try:
+                        received.webhook.verify(body, dict(self.headers.items()), json_parse=False)
+                    except (WebhookVerificationError, ValueError) as exc:
+                        verified = False
+                        with received.lock:
+                            received.bad_signatures.append(str(exc))
                 with received.lock:
-                    if received.refused < received.fail_first:
+                    if not verified:
+                        status = 401
+                    elif received.refused < received.fail_first:
                         received.refused += 1
                         status = 503
                     else:
@@ -96,8 +111,11 @@ class StubServer:
 
 
 @contextmanager
-def stub_server(fail_first: int = 0) -> Iterator[tuple[str, Received]]:
-    stub = StubServer(fail_first)
+def stub_server(
+    fail_first: int = 0, webhook_secret: str | None = None
+) -> Iterator[tuple[str, Received]]:
+    """`webhook_secret`: the stub verifies Standard Webhooks signatures (401 when wrong)."""
+    stub = StubServer(fail_first, webhook_secret)
     stub.up()
     try:
         yield stub.url, stub.received

@@ -28,7 +28,7 @@ from pasc_runtime import http_guard
 from pasc_runtime.auth import Access, TokenVerifier
 from pasc_runtime.auth.tokens import IssuerUnavailable
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
-from pasc_runtime.db import create_pool, migrate
+from pasc_runtime.db import create_pool, migrate_service
 from pasc_runtime.deadletter import DeadLetters, Redactor
 from pasc_runtime.health import make_liveness, make_readiness
 from pasc_runtime.http_guard import RequestGuard
@@ -37,7 +37,7 @@ from pasc_runtime.kafka import ensure_topics, make_broker, make_producer
 from pasc_runtime.lag import ConsumerLag
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.outbox import OutboxRelay
-from pasc_runtime.settings import ServiceSettings
+from pasc_runtime.settings import ServiceSettings, is_loopback
 from pasc_runtime.tracing import TRACER, instrument_http
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,34 @@ class ServiceApp(AsgiFastStream):
         await super().not_found(scope, receive, send)
 
 
+class DevelopmentSecretsError(RuntimeError):
+    """A service about to serve beyond this machine with secrets published in the repository."""
+
+    def __init__(self, host: str, names: list[str]) -> None:
+        super().__init__(
+            f"refusing to serve on {host} with the repository's development secrets in "
+            f"{', '.join(names)}: set them to secrets of your own (README: Secrets), or bind "
+            "HTTP_HOST to 127.0.0.1"
+        )
+        self.names = names
+
+
 class Runtime:
     def __init__(
         self,
         settings: ServiceSettings,
         *,
         migrations: Path | None = None,
+        append_only: tuple[str, ...] = (),
         tracer_provider: TracerProvider | None = None,
     ) -> None:
-        """`tracer_provider`: the process's (`serve` installs it) unless given (tests)."""
+        """`append_only`: tables the service's role may only read and insert into (see db.py);
+        `tracer_provider`: the process's (`serve` installs it) unless given (tests).
+
+        Refuses (DevelopmentSecretsError) to serve beyond loopback with the repository's
+        development secrets."""
+        if not is_loopback(settings.http_host) and (found := settings.development_secrets()):
+            raise DevelopmentSecretsError(settings.http_host, found)
         self.settings = settings
         self.tracer_provider = tracer_provider or trace.get_tracer_provider()
         self.metrics = PlatformMetrics.create()
@@ -106,6 +125,7 @@ class Runtime:
             },
         )
         self._migrations = [migrations] if migrations else []
+        self._append_only = append_only
         self._pool: asyncpg.Pool | None = None
         self.consumers: list[EventConsumer] = []
         self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
@@ -188,7 +208,7 @@ class Runtime:
             )
             if created:
                 log.info("created topics %s", created)
-        ran = await migrate(s.database_url, s.db_schema, self._migrations)
+        ran = await migrate_service(s, self._migrations, self._append_only)
         log.info("schema %s: %d migrations applied", s.db_schema, ran)
         self._pool = await create_pool(s.database_url, s.db_schema, s.db_pool_min, s.db_pool_max)
         try:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from pasc_runtime.app import DevelopmentSecretsError
 from pasc_runtime.logs import configure_logging
 from pasc_runtime.settings import ServiceSettings
 from pasc_runtime.tracing import configure_tracing
@@ -76,10 +79,16 @@ def http_options(settings: ServiceSettings) -> dict[str, Any]:
         (HeaderTimeoutProtocol,),
         {"header_timeout_s": settings.http_header_timeout_s},
     )
+    trusted = ",".join(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
     options: dict[str, Any] = {
         "http": protocol,
         "timeout_keep_alive": settings.http_keep_alive_s,
         "limit_concurrency": settings.http_limit_concurrency,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so a proxy on the same
+        # host (or a client talking to the port directly) could claim any address, loopback
+        # included. Only the proxies named in TRUSTED_PROXIES are believed.
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted,
     }
     if settings.http_ssl_certfile:
         options |= {
@@ -98,8 +107,13 @@ def http_options(settings: ServiceSettings) -> dict[str, Any]:
 def serve(build_app: Callable[[Any], Any], settings: ServiceSettings) -> None:
     configure_logging(settings.log_level, settings.service_name)
     configure_tracing(settings)
+    try:
+        app = build_app(settings)
+    except DevelopmentSecretsError as exc:
+        logging.getLogger(__name__).critical("%s", exc)
+        sys.exit(2)
     uvicorn.run(
-        build_app(settings),
+        app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,6 +12,27 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 LOCAL_KAFKA = "127.0.0.1:9092"
 LOCAL_DATABASE = "postgresql://pasc:pasc@127.0.0.1:55432/pasc"
 LOCAL_OIDC_ISSUER = "http://127.0.0.1:8180/realms/pasc"
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` serves only this machine (0.0.0.0 and :: serve every interface)."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _development_password(url: str) -> bool:
+    """The repository's local database password (`pasc`), or a password equal to the user name
+    (the local stack's service roles)."""
+    parts = urlsplit(url)
+    return parts.password is not None and parts.password in {
+        urlsplit(LOCAL_DATABASE).password,
+        parts.username,
+    }
 
 
 class KafkaSecuritySettings(BaseSettings):
@@ -39,6 +62,12 @@ class ServiceSettings(KafkaSecuritySettings):
     service_name: str
     kafka_bootstrap_servers: str = LOCAL_KAFKA
     database_url: str = LOCAL_DATABASE
+    database_owner_url: SecretStr | None = Field(
+        default=None,
+        description="Migrations run as this role, the schema's owner; the service then runs as"
+        " DATABASE_URL's role with only the rights the runtime grants it. Unset: DATABASE_URL's"
+        " role migrates too.",
+    )
     db_schema: str = Field(description="Each service keeps its tables in its own schema.")
     db_pool_min: int = 1
     db_pool_max: int = 10
@@ -104,3 +133,21 @@ class ServiceSettings(KafkaSecuritySettings):
     )
     rate_limit_subject: str = Field(default="1200/minute", description="Per token subject.")
     rate_limit_api_key: str = Field(default="1200/minute", description="Per API key.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies whose"
+        " X-Forwarded-For/-Proto are believed; unset: those headers are ignored and the client"
+        " is the connection's peer.",
+    )
+
+    def development_secrets(self) -> list[str]:
+        """Settings that still hold a secret published in this repository (the local defaults).
+        Services add their own; a service bound beyond loopback refuses to start with any."""
+        found = []
+        if _development_password(self.database_url):
+            found.append("DATABASE_URL")
+        if self.database_owner_url and _development_password(
+            self.database_owner_url.get_secret_value()
+        ):
+            found.append("DATABASE_OWNER_URL")
+        return found

@@ -6,6 +6,7 @@ import httpx
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry
 
+from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.app.deliveries import DeliveryMetrics, Dispatcher
 from integration_gateway.domain.delivery import Connector, ConnectorKind
 
@@ -16,6 +17,7 @@ def dispatcher() -> Dispatcher:
     return Dispatcher(
         database_url="postgresql://unused",
         schema="unused",
+        vault=KeyVault("unused"),
         metrics=DeliveryMetrics(CollectorRegistry()),
         max_attempts=3,
         base_backoff_s=1,

@@ -35,7 +35,7 @@ from pasc_runtime.auth.client import KeycloakAuth
 from pasc_runtime.settings import LOCAL_OIDC_ISSUER
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import simulate_month
-from pasc_simulator.receivers import RECEIVERS
+from pasc_simulator.receivers import RECEIVERS, demo_webhook_secret
 from pasc_simulator.send import INGRESS_TOPIC, send_all
 
 REPO = Path(__file__).resolve().parents[3]
@@ -181,7 +181,7 @@ def register_connectors(client: httpx.Client, urls: Urls) -> None:
             "endpoint": f"{urls.receivers[receivers[name]]}/events",
             "topics": topics,
             "agency_code": agency,
-            "secret": f"demo-{name}-secret",
+            "secret": demo_webhook_secret(receivers[name]),
         }
         check(client.put(f"{urls.gateway}/admin/connectors/{name}", json=body))
 
@@ -475,7 +475,8 @@ def print_summary(summary: dict[str, Any], urls: Urls) -> None:
     for name, r in summary["receivers"].items():
         console.print(
             f"Receiver {name}: {r['received']} deliveries, {r['distinct_events']} distinct, "
-            f"{r['duplicates']} duplicates, by type {r['by_type']}"
+            f"{r['duplicates']} duplicates, {r['refused']} refused (bad signature),"
+            f" by type {r['by_type']}"
         )
     console.print(
         f"Plan: {summary['plan']['percent_done']}% done, {summary['plan']['overdue_count']} overdue assignments; "

@@ -18,6 +18,7 @@ from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.domain.personal_data import redact_body
 from integration_gateway.settings import Settings
 from pasc_runtime.app import Runtime, ServiceApp
+from pasc_runtime.settings import is_loopback
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,16 +26,13 @@ DELIVERED_TOPICS = ("dossier.lifecycle.v1", "kpi.snapshots.v1", "camera.status.v
 
 
 def build_app(settings: Settings) -> ServiceApp:
-    if settings.http_host not in ("127.0.0.1", "localhost"):
-        if settings.uses_local_secrets():
-            log.warning(
-                "KEY_ENCRYPTION_SECRET or PSEUDONYM_SECRET is the local development default; "
-                "set both before serving anything but this machine"
-            )
-        if settings.admin_token is None:
-            log.warning("ADMIN_TOKEN is unset: /admin trusts every client that looks local")
-    runtime = Runtime(settings, migrations=MIGRATIONS)
+    # Beyond loopback the Runtime refuses the development secrets (DevelopmentSecretsError).
+    if not is_loopback(settings.http_host) and settings.admin_token is None:
+        log.warning("ADMIN_TOKEN is unset: /admin answers only direct loopback clients")
+    # The audit log: the service's role may add entries, never change or remove one.
+    runtime = Runtime(settings, migrations=MIGRATIONS, append_only=("audit_log",))
     metrics = GatewayMetrics(runtime.metrics.registry)
+    vault = KeyVault(settings.key_encryption_secret.get_secret_value())
     runtime.consume("catalog.procedures.v1", on_catalog_events)
     runtime.consume("catalog.decisions.v1", on_catalog_decisions)
     runtime.consume(
@@ -42,7 +40,7 @@ def build_app(settings: Settings) -> ServiceApp:
         ingress_handler(settings, metrics),
         decoder=IngressVerifier(
             lambda: runtime.pool,
-            KeyVault(settings.key_encryption_secret.get_secret_value()),
+            vault,
             settings.ingress_max_skew_s,
             cache_s=settings.ingress_key_cache_s,
         ),
@@ -54,6 +52,7 @@ def build_app(settings: Settings) -> ServiceApp:
     dispatcher = Dispatcher(
         database_url=settings.database_url,
         schema=settings.db_schema,
+        vault=vault,
         metrics=DeliveryMetrics(runtime.metrics.registry),
         max_attempts=settings.delivery_max_attempts,
         base_backoff_s=settings.delivery_base_backoff_s,

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import typer
 
+from integration_gateway.adapters import audit as audit_store
+from integration_gateway.adapters import connector_store
+from integration_gateway.adapters.key_vault import InvalidToken, KeyVault
+from integration_gateway.domain.audit_chain import ChainCheck
+from integration_gateway.settings import Settings
 from pasc_runtime.cli import service_commands, signed_in
+from pasc_runtime.settings import LOCAL_DATABASE
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 URL = typer.Option(DEFAULT_URL, "--url", envvar="PASC_GATEWAY_URL", help="Gateway URL")
@@ -104,8 +114,16 @@ def import_file(
     raise typer.Exit(0 if rejected == 0 else 2)
 
 
-@app.command()
+audit_app = typer.Typer(
+    help="The audit log: the newest entries, or `verify` its hash chain.",
+    invoke_without_command=True,
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.callback()
 def audit(
+    ctx: typer.Context,
     agency: str | None = typer.Option(None),
     action: str | None = typer.Option(None),
     limit: int = 50,
@@ -113,6 +131,8 @@ def audit(
     token: str | None = TOKEN,
 ) -> None:
     """The newest audit log entries (ingest and admin actions)."""
+    if ctx.invoked_subcommand is not None:
+        return
     params = {k: v for k, v in {"agency": agency, "action": action, "limit": limit}.items() if v}
     rows = _call("GET", url, "/admin/audit", token, params=params)
     _table(rows, ["id", "at", "actor", "agency_code", "action", "outcome", "accepted", "rejected"])
@@ -200,6 +220,72 @@ def check_file(
     raise typer.Exit(2 if result.refused else 0)
 
 
+@audit_app.command("verify")
+def audit_verify(
+    database_url: str = typer.Option(
+        LOCAL_DATABASE,
+        "--database-url",
+        envvar="DATABASE_URL",
+        help="A role that can read the gateway's audit_log",
+    ),
+    schema: str = typer.Option("gateway", "--schema", envvar="DB_SCHEMA"),
+) -> None:
+    """Recompute the audit log's hash chain from the database; exit 1 where it does not hold.
+
+    Reads the database directly, not through the gateway: the check does not trust the service.
+    Keep the printed head hash somewhere else: a chain rewritten from some entry to its end is
+    caught by comparing heads."""
+    check = asyncio.run(_verify(database_url, schema))
+    for broken in check.breaks:
+        typer.echo(f"BROKEN at id {broken.id} (seq {broken.seq}): {broken.reason}")
+    state = "intact" if check.intact else f"BROKEN in {len(check.breaks)} places"
+    typer.echo(f"audit chain {state}: {check.checked} entries, head {check.head.hex() or '-'}")
+    raise typer.Exit(0 if check.intact else 1)
+
+
+async def _verify(database_url: str, schema: str) -> ChainCheck:
+    check = ChainCheck()
+    try:
+        conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
+    except (OSError, asyncpg.PostgresError) as exc:
+        typer.echo(f"database unreachable: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            async for entry in audit_store.chain(conn):
+                check.add(entry)
+    finally:
+        await conn.close()
+    return check
+
+
+@app.command("reseal")
+def reseal() -> None:
+    """Seal every stored API key and connector secret again with the newest
+    KEY_ENCRYPTION_SECRET (the first of the list), after a rotation; then the old one can go.
+
+    Run with the gateway's own environment (DATABASE_URL, DB_SCHEMA, KEY_ENCRYPTION_SECRET
+    listing the new secret then the old one)."""
+    settings = Settings()
+    vault = KeyVault(settings.key_encryption_secret.get_secret_value())
+    keys, connectors = asyncio.run(_reseal(settings, vault))
+    typer.echo(f"resealed {keys} API keys and {connectors} connector secrets")
+
+
+async def _reseal(settings: Settings, vault: KeyVault) -> tuple[int, int]:
+    conn = await asyncpg.connect(
+        settings.database_url, server_settings={"search_path": settings.db_schema}
+    )
+    try:
+        async with conn.transaction():
+            return await connector_store.reseal_all(conn, vault)
+    except InvalidToken as exc:
+        typer.echo("a stored secret opens with none of KEY_ENCRYPTION_SECRET's secrets", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        await conn.close()
+
+
 @keys_app.command("issue")
 def issue_key(
     agency: str = typer.Option(..., "--agency", help="Agency code, e.g. SXD"),
@@ -254,11 +340,18 @@ def add_connector(
     endpoint: str = typer.Option(..., help="HTTP(S) URL that receives POSTed events"),
     topic: list[str] = typer.Option(..., "--topic", help="Topic whose events it receives (repeat)"),
     agency: str | None = typer.Option(None, help="Only this agency's events"),
-    secret: str | None = typer.Option(None, help="HMAC secret for the X-PASC-Signature header"),
+    secret: str | None = typer.Option(
+        None,
+        help="Standard Webhooks secret (whsec_...) that signs deliveries; `new` makes one and"
+        " prints it once, to give to the receiving system",
+    ),
     url: str = URL,
     token: str | None = TOKEN,
 ) -> None:
     """Add or change a connector."""
+    if secret == "new":  # noqa: S105 (the word asking for a new secret)
+        secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+        typer.echo(f"webhook secret (store it now, it is not shown again): {secret}")
     body = {
         "name": name,
         "kind": kind,
@@ -299,7 +392,7 @@ def replay(
     url: str = URL,
     token: str | None = TOKEN,
 ) -> None:
-    """Queue deliveries again (receivers deduplicate by X-PASC-Event-Id)."""
+    """Queue deliveries again (receivers deduplicate by webhook-id, the event's id)."""
     typer.echo(
         _call("POST", url, f"/admin/connectors/{name}/replay", token, params={"status": status})
     )

@@ -76,8 +76,10 @@ class Settings(ServiceSettings):
     delivery_concurrency: int = 16
     delivery_poll_interval_s: float = 0.5
 
-    def uses_local_secrets(self) -> bool:
-        return LOCAL_ONLY in (
-            self.key_encryption_secret.get_secret_value(),
-            self.pseudonym_secret.get_secret_value(),
-        )
+    def development_secrets(self) -> list[str]:
+        found = super().development_secrets()
+        for name in ("key_encryption_secret", "pseudonym_secret"):
+            value: SecretStr = getattr(self, name)
+            if LOCAL_ONLY in value.get_secret_value():
+                found.append(name.upper())
+        return found

@@ -1,11 +1,22 @@
-"""The audit log: who did what, when, with what outcome. Append-only (the database enforces it)."""
+"""The audit log: who did what, when, with what outcome. Append-only (the database enforces it:
+the service's role may only insert, triggers refuse changes, and the entries form a hash chain)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
+from integration_gateway.domain.audit_chain import ChainEntry
 from pasc_runtime.db import Connection
+
+# The entry's canonical text, as the migration's audit_log_canonical() computes it at insert.
+# Kept here on purpose rather than calling that function: a redefined function in the database
+# must not be able to make `audit verify` accept an edited entry.
+_CANONICAL = (
+    "jsonb_build_array(seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+    " actor, agency_code, action, outcome, accepted, rejected, details)::text"
+)
 
 
 async def record(
@@ -45,3 +56,16 @@ async def entries(
         limit,
     )
     return [{**dict(r), "details": json.loads(r["details"])} for r in rows]
+
+
+async def chain(conn: Connection, batch: int = 1000) -> AsyncIterator[ChainEntry]:
+    """Every entry in chain order, read with a cursor (the log can be large); in a transaction."""
+    query = f"SELECT id, seq, prev_hash, row_hash, {_CANONICAL} AS canonical FROM audit_log ORDER BY seq"  # noqa: S608 (a constant)
+    async for r in conn.cursor(query, prefetch=batch):
+        yield ChainEntry(
+            id=r["id"],
+            seq=r["seq"],
+            prev_hash=bytes(r["prev_hash"]),
+            row_hash=bytes(r["row_hash"]),
+            canonical=r["canonical"],
+        )

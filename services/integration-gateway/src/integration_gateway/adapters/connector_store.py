@@ -1,52 +1,93 @@
-"""Connectors and their durable delivery queue in PostgreSQL."""
+"""Connectors and their durable delivery queue in PostgreSQL; connector secrets sealed."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.domain.delivery import Connector, ConnectorKind
 from pasc_runtime.db import Connection
 
 
-def _connector(row: Any) -> Connector:
+def _connector(row: Any, vault: KeyVault | None) -> Connector:
+    """Without a vault the secret is not opened (left None): for callers that only route."""
+    sealed = row["secret_sealed"]
+    if vault is None:
+        secret = None
+    elif sealed is not None:
+        secret = vault.open(bytes(sealed))
+    else:  # stored in clear before sealing existed: used until the dispatcher seals it
+        secret = row["secret"]
     return Connector(
         name=row["name"],
         kind=ConnectorKind(row["kind"]),
         endpoint=row["endpoint"],
         topics=tuple(row["topics"]),
         agency_code=row["agency_code"],
-        secret=row["secret"],
+        secret=secret,
         paused=row["paused"],
     )
 
 
-async def save(conn: Connection, c: Connector) -> None:
+async def save(conn: Connection, c: Connector, vault: KeyVault) -> None:
     await conn.execute(
         """
-        INSERT INTO connectors (name, kind, endpoint, secret, topics, agency_code, paused)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO connectors (name, kind, endpoint, secret, secret_sealed, topics, agency_code,
+                                paused)
+        VALUES ($1, $2, $3, NULL, $4, $5, $6, $7)
         ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, endpoint = EXCLUDED.endpoint,
-            secret = EXCLUDED.secret, topics = EXCLUDED.topics,
+            secret = NULL, secret_sealed = EXCLUDED.secret_sealed, topics = EXCLUDED.topics,
             agency_code = EXCLUDED.agency_code, updated_at = now()
         """,
         c.name,
         c.kind.value,
         c.endpoint,
-        c.secret,
+        vault.seal(c.secret) if c.secret else None,
         list(c.topics),
         c.agency_code,
         c.paused,
     )
 
 
-async def all_connectors(db: Any) -> list[Connector]:
-    return [_connector(r) for r in await db.fetch("SELECT * FROM connectors ORDER BY name")]
+async def all_connectors(db: Any, vault: KeyVault | None) -> list[Connector]:
+    rows = await db.fetch("SELECT * FROM connectors ORDER BY name")
+    return [_connector(r, vault) for r in rows]
 
 
-async def by_name(db: Any, name: str) -> Connector | None:
+async def by_name(db: Any, name: str, vault: KeyVault | None) -> Connector | None:
     row = await db.fetchrow("SELECT * FROM connectors WHERE name = $1", name)
-    return _connector(row) if row else None
+    return _connector(row, vault) if row else None
+
+
+async def seal_plain_secrets(conn: Connection, vault: KeyVault) -> int:
+    """Seal the secrets stored in clear before they were sealed; returns how many."""
+    rows = await conn.fetch("SELECT name, secret FROM connectors WHERE secret IS NOT NULL")
+    await conn.executemany(
+        "UPDATE connectors SET secret_sealed = $2, secret = NULL WHERE name = $1",
+        [(r["name"], vault.seal(r["secret"])) for r in rows],
+    )
+    return len(rows)
+
+
+async def reseal_all(conn: Connection, vault: KeyVault) -> tuple[int, int]:
+    """Seal every API key and connector secret again with the newest KEY_ENCRYPTION_SECRET
+    (after a rotation, so the old one can be dropped). Returns (keys, connectors) resealed."""
+    keys = await conn.fetch("SELECT key_id, key_encrypted FROM api_keys FOR UPDATE")
+    await conn.executemany(
+        "UPDATE api_keys SET key_encrypted = $2 WHERE key_id = $1",
+        [(r["key_id"], vault.reseal(bytes(r["key_encrypted"]))) for r in keys],
+    )
+    sealed = await seal_plain_secrets(conn, vault)
+    connectors = await conn.fetch(
+        "SELECT name, secret_sealed FROM connectors WHERE secret_sealed IS NOT NULL FOR UPDATE"
+    )
+    await conn.executemany(
+        "UPDATE connectors SET secret_sealed = $2 WHERE name = $1",
+        [(r["name"], vault.reseal(bytes(r["secret_sealed"]))) for r in connectors],
+    )
+    del sealed  # counted again below, with the others
+    return len(keys), len(connectors)
 
 
 async def set_paused(conn: Connection, name: str, paused: bool) -> bool:

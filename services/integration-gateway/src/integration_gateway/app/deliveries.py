@@ -9,8 +9,6 @@ A connector that is down delays only its own queue, never ingest.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -20,7 +18,8 @@ import httpx
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from integration_gateway.adapters import connector_store
-from integration_gateway.domain.delivery import Connector, agency_of, backoff_s
+from integration_gateway.adapters.key_vault import KeyVault
+from integration_gateway.domain.delivery import Connector, agency_of, backoff_s, webhook_headers
 from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.consumer import BatchHandler, Rejection
 from pasc_runtime.db import Connection
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 def enqueue_handler(topic_name: str) -> BatchHandler:
     async def enqueue(conn: Connection, events: list[Event]) -> list[Rejection]:
         connectors = [
-            c for c in await connector_store.all_connectors(conn) if topic_name in c.topics
+            c for c in await connector_store.all_connectors(conn, None) if topic_name in c.topics
         ]
         rows = [
             (c.name, e.event_id, e.event_type, topic_of(e).key_for(e), encode(e))
@@ -70,6 +69,7 @@ class Dispatcher:
         *,
         database_url: str,
         schema: str,
+        vault: KeyVault,
         metrics: DeliveryMetrics,
         max_attempts: int,
         base_backoff_s: float,
@@ -80,6 +80,7 @@ class Dispatcher:
     ) -> None:
         self._url = database_url
         self._schema = schema
+        self._vault = vault
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._base = base_backoff_s
@@ -94,6 +95,9 @@ class Dispatcher:
             leadership(self._url, self._schema, "dispatcher", self._poll * 10) as conn,
             httpx.AsyncClient(timeout=self._timeout) as client,
         ):
+            sealed = await connector_store.seal_plain_secrets(conn, self._vault)
+            if sealed:
+                log.info("sealed %d connector secrets stored in clear", sealed)
             ticks = 0
             while True:
                 sent = await self.dispatch_once(conn, client)
@@ -107,7 +111,7 @@ class Dispatcher:
         heads = await connector_store.due_heads(conn, self._concurrency * 4)
         if not heads:
             return 0
-        connectors = {c.name: c for c in await connector_store.all_connectors(conn)}
+        connectors = {c.name: c for c in await connector_store.all_connectors(conn, self._vault)}
         gate = asyncio.Semaphore(self._concurrency)
 
         async def attempt(delivery: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -145,9 +149,8 @@ class Dispatcher:
             "x-pasc-delivery-attempt": str(delivery["attempts"] + 1),
         }
         if connector.secret:
-            headers["x-pasc-signature"] = hmac.new(
-                connector.secret.encode(), body, hashlib.sha256
-            ).hexdigest()
+            msg_id = str(delivery["event_id"])
+            headers |= webhook_headers(connector.secret, msg_id, body, datetime.now(UTC))
         try:
             with continue_trace(_trace_of(body)):  # the POST joins the trace of the record's origin
                 response = await client.post(connector.endpoint, content=body, headers=headers)
@@ -158,7 +161,7 @@ class Dispatcher:
         return f"HTTP {response.status_code}"
 
     async def _report_backlog(self, conn: Any) -> None:
-        for connector in await connector_store.all_connectors(conn):
+        for connector in await connector_store.all_connectors(conn, None):
             for status in ("pending", "dead"):
                 self._metrics.backlog.labels(connector.name, status).set(0)
         for row in await connector_store.counts(conn):

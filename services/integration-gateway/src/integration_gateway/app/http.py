@@ -7,7 +7,7 @@ import asyncpg
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from integration_gateway.adapters import audit, connector_store, dossier_store, keys_store
 from integration_gateway.adapters.key_vault import KeyVault
@@ -22,7 +22,7 @@ from integration_gateway.app.ingest import (
 )
 from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.domain.bounded_json import UnreadableJson, loads_bounded
-from integration_gateway.domain.delivery import Connector, ConnectorKind
+from integration_gateway.domain.delivery import Connector, ConnectorKind, is_webhook_secret
 from integration_gateway.domain.dossier_rules import PRODUCER
 from integration_gateway.domain.identity import hmac_equal
 from integration_gateway.settings import Settings
@@ -49,6 +49,7 @@ from pasc_runtime.http_guard import read_body
 from pasc_runtime.outbox import stage
 
 Pool = Callable[[], asyncpg.Pool]
+# Headers a reverse proxy adds: their presence means the peer is a proxy, not the client.
 
 
 class ApiError(Exception):
@@ -69,7 +70,17 @@ class ConnectorRequest(BaseModel):
     endpoint: str = Field(pattern=r"^https?://")
     topics: list[str] = Field(min_length=1)
     agency_code: str | None = None
-    secret: str | None = None
+    secret: str | None = Field(
+        default=None,
+        description="Standard Webhooks signing secret: whsec_ and the base64 of 24-64 random bytes.",
+    )
+
+    @field_validator("secret")
+    @classmethod
+    def _standard_webhooks_secret(cls, value: str | None) -> str | None:
+        if value is not None and not is_webhook_secret(value):
+            raise ValueError("must be whsec_ followed by the base64 of 24 to 64 random bytes")
+        return value
 
 
 PLAN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -546,7 +557,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
             secret=body.secret,
         )
         async with pool().acquire() as conn, conn.transaction():
-            await connector_store.save(conn, connector)
+            await connector_store.save(conn, connector, vault)
             await audit.record(
                 conn,
                 actor=who,
@@ -559,7 +570,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
 
     @api.get("/admin/connectors", **access.allow(Role.OPERATOR))
     async def get_connectors(who: Annotated[str, Depends(admin)]) -> dict[str, Any]:
-        connectors = await connector_store.all_connectors(pool())
+        connectors = await connector_store.all_connectors(pool(), vault)
         return {
             "connectors": [_connector_view(c) for c in connectors],
             "deliveries": await connector_store.counts(pool()),
@@ -572,7 +583,7 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
         if action not in ("pause", "resume", "replay"):
             raise ApiError(404, f"unknown action {action}")
         async with pool().acquire() as conn, conn.transaction():
-            if await connector_store.by_name(conn, name) is None:
+            if await connector_store.by_name(conn, name, None) is None:
                 raise ApiError(404, f"no connector {name}")
             result: dict[str, Any] = {"name": name, "action": action}
             if action == "replay":

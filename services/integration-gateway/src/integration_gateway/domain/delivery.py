@@ -1,13 +1,50 @@
-"""Outbound connectors: who receives what, and how patiently failures are retried."""
+"""Outbound connectors: who receives what, how deliveries are signed, how patiently failures
+are retried.
+
+Deliveries are signed the Standard Webhooks way (standardwebhooks.com): `webhook-id` (the
+event's id: the same on every retry, so receivers can drop what they already have),
+`webhook-timestamp` (when this attempt was made) and `webhook-signature`, an HMAC-SHA256 with
+the connector's `whsec_` secret over `id.timestamp.body`. A receiver refuses a timestamp more
+than five minutes away and an id it has seen: a captured delivery cannot be replayed.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
+from standardwebhooks.webhooks import Webhook
 
 from pasc_contracts import Event
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
+MIN_SECRET_BYTES = 24  # Standard Webhooks: between 24 and 64 bytes
+MAX_SECRET_BYTES = 64
+
+
+def is_webhook_secret(secret: str) -> bool:
+    """A Standard Webhooks secret: `whsec_` then the base64 of 24 to 64 random bytes."""
+    if not secret.startswith(SECRET_PREFIX):
+        return False
+    try:
+        raw = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return MIN_SECRET_BYTES <= len(raw) <= MAX_SECRET_BYTES
+
+
+def webhook_headers(secret: str, msg_id: str, body: bytes, at: datetime) -> dict[str, str]:
+    """The three Standard Webhooks headers of one delivery attempt made at `at`."""
+    at = at.astimezone(UTC)
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id, at, body.decode("utf-8")),
+    }
 
 
 class ConnectorKind(StrEnum):

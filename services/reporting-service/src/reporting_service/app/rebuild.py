@@ -22,7 +22,7 @@ from prometheus_client import CollectorRegistry
 
 from pasc_contracts import DecodeError, Event, Topic, decode
 from pasc_contracts.topics import REPORTING, consumed_by
-from pasc_runtime.db import Connection, migrate
+from pasc_runtime.db import Connection, migrate_service
 from pasc_runtime.kafka import client_options
 from reporting_service.adapters import kafka_topics, locks
 from reporting_service.app.handlers import Handler, Handlers
@@ -113,7 +113,7 @@ async def rebuild(
     settings: Settings, migrations: Path, progress: Callable[[str], None] = lambda _: None
 ) -> RebuildResult:
     started = time.perf_counter()
-    await migrate(settings.database_url, settings.db_schema, [migrations])
+    await migrate_service(settings, [migrations])
     handlers = Handlers(
         settings.db_schema, ReportingMetrics.create(CollectorRegistry())
     ).for_topics()
