@@ -111,6 +111,8 @@ EXTERNAL_HTTP = {"integration-gateway": (80, 443)}
 KAFKA_PORT = 9093  # the Strimzi cluster's TLS listener (platform-config.yaml)
 POSTGRES_PORT = 5432  # PostgreSQL is outside the cluster: allowed by port
 OTLP_PORT = 4318
+KEYCLOAK_NAMESPACE = "keycloak"  # the OIDC provider: services fetch its signing keys (JWKS)
+KEYCLOAK_PORTS = (8080, 8443)
 CLUSTER_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
 TOPICS_READ = "pasc.cantho.gov.vn/kafka-reads"
 TOPICS_WRITTEN = "pasc.cantho.gov.vn/kafka-writes"
@@ -179,6 +181,7 @@ def network_policies() -> list[dict[str, Any]]:
             DNS_RULE,
             {"ports": _tcp(POSTGRES_PORT)},  # the external PostgreSQL
             {"to": [_namespace(OBSERVABILITY_NAMESPACE)], "ports": _tcp(OTLP_PORT)},
+            {"to": [_namespace(KEYCLOAK_NAMESPACE)], "ports": _tcp(*KEYCLOAK_PORTS)},
         ]
         if reads or writes != [DEAD_LETTER_TOPIC]:
             egress.insert(

@@ -451,3 +451,24 @@ def test_only_the_gateway_reaches_outside_the_cluster_over_http(
         (peer,) = rule["to"]
         assert peer["ipBlock"]["cidr"] == "0.0.0.0/0"
         assert set(peer["ipBlock"]["except"]) == {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}
+
+
+def test_every_service_reaches_keycloak_for_its_signing_keys(
+    rendered: tuple[str, list[dict[str, Any]]],
+) -> None:
+    """Bearer tokens are checked against the issuer's keys (JWKS): without this egress every
+    guarded route would answer 503 in the cluster."""
+    _, resources = rendered
+    policies = of_kind(resources, "NetworkPolicy")
+    for service in SERVICES:
+        to_keycloak = [
+            rule
+            for rule in policies[service]["spec"]["egress"]
+            if any(
+                peer.get("namespaceSelector", {}).get("matchLabels", {})
+                == {"kubernetes.io/metadata.name": generate.KEYCLOAK_NAMESPACE}
+                for peer in rule.get("to", [])
+            )
+        ]
+        (rule,) = to_keycloak
+        assert sorted(p["port"] for p in rule["ports"]) == [8080, 8443], service
