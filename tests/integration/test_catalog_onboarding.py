@@ -219,7 +219,7 @@ async def test_the_catalog_as_of_a_date_cites_the_exclusion_ground_in_force_then
         basis = procedure["exclusion"]
         return basis["document"], basis["article"], basis["clause"], basis["point"]
 
-    async with httpx.AsyncClient(base_url=catalog.url) as client:
+    async with httpx.AsyncClient(base_url=catalog.url, auth=keycloak.auth("office")) as client:
         for day, expected in (
             ("2024-06-01", ("61/2018/NĐ-CP", "14", "5", "a")),
             ("2025-06-30", ("61/2018/NĐ-CP", "14", "5", "a")),

@@ -346,7 +346,7 @@ async def test_a_past_month_is_as_of_its_last_day(reporting: RunningService) -> 
     # (due the 9th), OPEN-FUTURE and PAID (received the 10th, due the 11th) were in process.
     tenth = await kpi(reporting, to=day(10).date().isoformat())
     assert (tenth["in_process"], tenth["overdue"]) == (5, 1)
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         listed = await client.get(
             "/v1/overdue",
             params={"agency": "SXD", "as_of": day(10).date().isoformat(), "limit": "1000"},
@@ -363,7 +363,7 @@ async def test_outside_figures_are_entered_with_who_and_why_and_kept(
     figure = {**period, "indicator": "hai_long_danh_gia", "agency": "SXD", "numerator": 45,
               "denominator": 50, "source": "Khảo sát tháng", "entered_by": "Văn phòng UBND",
               "reason": "Kết quả khảo sát mức độ hài lòng"}  # fmt: skip
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         first = await client.post("/v1/index766/inputs", json=figure)
         second = await client.post("/v1/index766/inputs", json={**figure, "numerator": 40,
                                    "reason": "Sửa số liệu khảo sát"})  # fmt: skip
@@ -536,7 +536,7 @@ async def test_the_monthly_report_as_a_signed_docx_and_an_xlsx(reporting: Runnin
     signed_on = MONTH_END + timedelta(days=5)
     params = {"so": "47", "ngay": signed_on.isoformat(), "nguoi_ky": "Trần Thị Bình",
               "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "tham_quyen": "KT. CHÁNH VĂN PHÒNG"}  # fmt: skip
-    async with httpx.AsyncClient(base_url=reporting.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
         docx = await client.get(f"/v1/reports/monthly/{month}.docx", params=params)
         xlsx = await client.get(f"/v1/reports/monthly/{month}.xlsx", params={"so": "47"})
         refused = await client.get(
