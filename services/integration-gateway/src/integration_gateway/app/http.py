@@ -174,30 +174,36 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
         x_pasc_agency: Annotated[str | None, Header()] = None,
     ) -> Caller:
         presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip() or None
-        address = client_address(request)
-        await access.refuse_if_locked_out(address)
+        await access.refuse_if_locked_out(client_address(request))
         found = await identity.authenticate(pool(), presented)
+        return await admitted(request, found, presented)
+
+    async def admitted(request: Request, found: Caller | None, presented: str | None) -> Caller:
+        """The one admission step of department routes, whatever the credential: a Keycloak
+        token is the wrong kind (403), none or a bad one 401 (and counts towards the address's
+        lockout), a claimed agency must be the key's, and each key has its rate limit."""
         if found is None and presented and await is_valid_token(presented):
             # A person or service signed in with Keycloak: authenticated, but these routes
-            # belong to the departments' systems and their API keys.
+            # belong to the departments' systems and their API keys or adapter sessions.
             access.refusals.labels("role").inc()
             raise Denied(403, "api_key_route")
         if found is None:
-            await access.failed(address, "api_key")
+            await access.failed(client_address(request), "api_key")
             raise await refuse(
                 request,
                 401,
-                "a valid API key is required (X-API-Key or Authorization: Bearer)",
+                "cần API key (X-API-Key) hoặc session hợp lệ của bước xác thực",
                 "anonymous",
                 presented_key_id=identity.key_id_of(presented or ""),
             )
-        if x_pasc_agency is not None and x_pasc_agency != found.agency_code:
+        claimed = request.headers.get("x-pasc-agency")
+        if claimed is not None and claimed != found.agency_code:
             raise await refuse(
                 request,
                 403,
-                f"X-PASC-Agency: this key belongs to {found.agency_code}, not {x_pasc_agency[:16]}",
+                f"X-PASC-Agency: khóa này thuộc {found.agency_code}, không phải {claimed[:16]}",
                 found.actor,
-                claimed_agency=x_pasc_agency[:16],
+                claimed=claimed[:16],
             )
         await access.count_api_key(found.key_id)
         return found
@@ -226,49 +232,27 @@ def make_api(pool: Pool, settings: Settings, metrics: GatewayMetrics, access: Ac
     ) -> Caller:
         """Who sends a DVCQG call: an API key (X-API-Key, or Authorization: Bearer), else a
         session from the adapter's auth exchange (in the body, the query or Authorization)."""
-        if agency is not None:
-            return Caller(agency, await admin(request, request.headers.get("x-admin-token")))
-        address = client_address(request)
-        await access.refuse_if_locked_out(address)
+        if agency is not None:  # the office, on an agency's behalf (import, correction)
+            actor = await admin(request, request.headers.get("x-admin-token"))
+            if not identity.AGENCY_CODE.match(agency):
+                raise ApiError(400, "mã cơ quan không hợp lệ", "agency")
+            return Caller(agency, actor)
+        await access.refuse_if_locked_out(client_address(request))
         authorization = request.headers.get("authorization") or ""
         bearer = authorization.removeprefix("Bearer ").strip() or None
         presented = request.headers.get("x-api-key") or (
             bearer if bearer and not bearer.startswith(identity.SESSION_PREFIX) else None
         )
-        who: Caller | None = None
         if presented:
             who = await identity.authenticate(pool(), presented)
         else:
             token = session or request.query_params.get("session") or bearer
             who = await identity.authenticate_session(pool(), token)
-        if who is None and bearer and await is_valid_token(bearer):
-            # Signed in with Keycloak: authenticated, but the DVCQG calls belong to the
-            # departments' systems, with their API keys or adapter sessions.
-            access.refusals.labels("role").inc()
-            raise Denied(403, "api_key_route")
-        if who is None:
-            await access.failed(address, "api_key")
-            raise await refuse(
-                request,
-                401,
-                "cần API key (X-API-Key) hoặc session hợp lệ của bước xác thực",
-                "anonymous",
-                presented_key_id=identity.key_id_of(presented or ""),
-            )
-        claimed = request.headers.get("x-pasc-agency")
-        if claimed is not None and claimed != who.agency_code:
-            raise await refuse(
-                request,
-                403,
-                f"X-PASC-Agency: khóa này thuộc {who.agency_code}, không phải {claimed[:16]}",
-                who.actor,
-                claimed=claimed[:16],
-            )
+        who = await admitted(request, who, presented or bearer)
         if madonvi is not None and who.unit_code is not None and madonvi != who.unit_code:
             raise await refuse(
                 request, 403, "madonvi không khớp với mã đơn vị của tài khoản", who.actor
             )
-        await access.count_api_key(who.key_id)
         return who
 
     def envelope(action: str, request: Request, data: Any) -> DongBoHoSoMC | CapNhatTienDoHoSoMC:
