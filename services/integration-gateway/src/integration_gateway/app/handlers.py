@@ -52,7 +52,9 @@ async def on_catalog_events(conn: Connection, events: list[Event]) -> list[Rejec
 async def on_catalog_decisions(conn: Connection, events: list[Event]) -> list[Rejection]:
     """The audit log keeps every catalog decision next to the gateway's own admin actions."""
     for event in events:
-        decision: Decision = event.payload  # type: ignore[assignment]
+        decision = event.payload
+        if not isinstance(decision, Decision):  # the topic carries DecisionApplied only
+            continue
         await audit.record(
             conn,
             actor=f"{event.producer}:{decision.recorded_by or 'unknown'}",

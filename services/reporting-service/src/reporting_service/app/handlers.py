@@ -28,7 +28,7 @@ Handler = Callable[[Connection, list[Event]], Awaitable[list[Rejection]]]
 
 def payload(event: Event) -> Any:
     """The typed payload every concrete event declares (the base class does not)."""
-    return event.payload  # type: ignore[attr-defined]
+    return event.payload
 
 
 class Handlers:
@@ -59,9 +59,7 @@ class Handlers:
     async def on_dossier_events(self, conn: Connection, events: list[Event]) -> list[Rejection]:
         await self._begin(conn, "dossier.lifecycle.v1", events)
         snapshots: list[DossierSnapshot] = [
-            e.payload.dossier  # type: ignore[attr-defined]
-            for e in events
-            if isinstance(getattr(e, "payload", None), DossierChange)
+            e.payload.dossier for e in events if isinstance(e.payload, DossierChange)
         ]
         if not snapshots:
             return []
