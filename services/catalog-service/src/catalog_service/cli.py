@@ -181,7 +181,12 @@ def generate_synthetic(
 ) -> None:
     """Write the SYNTHETIC demo catalog (about 1,500 procedures of the 20 city-level agencies)."""
     from catalog_service.domain.rows import write_csv
-    from catalog_service.domain.synthetic import generate, to_csv_rows
+
+    try:  # the generator is the simulator's: a development tool, not part of the service
+        from pasc_simulator.synthetic_catalog import generate, to_csv_rows
+    except ImportError as exc:
+        typer.echo("lệnh này cần gói pasc-simulator (môi trường phát triển)", err=True)
+        raise typer.Exit(1) from exc
 
     rows = generate(seed)
     out.write_text(write_csv(to_csv_rows(rows)), encoding="utf-8")
