@@ -53,7 +53,7 @@ contracts-check: install
 lint: install contracts-check audit ## ruff (lint, format, security rules), mypy, pip-audit
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
-	@$(UV) run --frozen mypy contracts/src runtime/src
+	@$(UV) run --frozen mypy contracts/src runtime/src services/*/src
 
 audit: install ## pip-audit: known vulnerabilities in the packages uv.lock pins
 	@$(PY) deploy/local/audit_dependencies.py

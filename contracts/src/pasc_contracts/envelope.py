@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Generic, Self
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from typing_extensions import TypeVar
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -30,8 +31,14 @@ class TraceContext(Contract):
     tracestate: str | None = None
 
 
-class Event(Contract):
-    """An event: the envelope fields, then a typed `payload` declared by each subclass.
+# Covariant so that an `Event[DossierChange]` is an `Event`; the default keeps a bare `Event`
+# (any event) meaning "some contract payload" rather than `Any`.
+P = TypeVar("P", bound=BaseModel, covariant=True, default=BaseModel)
+
+
+class Event(Contract, Generic[P]):
+    """An event: the envelope fields, then a typed `payload` named by each subclass's base
+    (`class DossierReceived(Event[DossierChange])`).
 
     Subclasses set `event_type` and `schema_version` as literal defaults, and the class
     variables `EXAMPLE_PAYLOAD` (used by the tests and the generated example files).
@@ -46,6 +53,7 @@ class Event(Contract):
     occurred_at: AwareDatetime = Field(default_factory=now_vn)
     producer: str = Field(min_length=1, description="The service that produced the event.")
     trace: TraceContext | None = None
+    payload: P
 
     EXAMPLE_PAYLOAD: ClassVar[dict[str, Any]] = {}
 

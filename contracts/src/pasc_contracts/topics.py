@@ -65,7 +65,7 @@ class Topic:
         return config
 
     def key_for(self, event: Event) -> str:
-        return self.key.of(event.payload)  # type: ignore[attr-defined]
+        return self.key.of(event.payload)
 
 
 TOPICS: tuple[Topic, ...] = (

@@ -1,7 +1,10 @@
 """The composition every service shares: broker, pool, inbox consumers, outbox relay, ASGI app.
 
-A service's `build_app(settings)` creates a `Runtime`, registers its consumers, and calls
-`runtime.app(http=its_fastapi_app)`. FastStream serves `/health`, `/ready`, `/metrics` and
+A service's `build_app(settings)` creates a `Runtime` named after its entry in the topic
+registry, subscribes its handlers (`runtime.subscribe(handlers)`, see handlers.py), and calls
+`runtime.app(http=its_fastapi_app)`. The subscriptions must be the registry's: consuming a topic
+the registry does not list for the service, or leaving a listed topic without a handler, stops
+the service before it starts (SubscriptionError). FastStream serves `/health`, `/ready`, `/metrics` and
 `/asyncapi`; every other path goes to the service's own HTTP API (traced: a server span per
 request). Consumers also get their lag measured (`pasc_consumer_lag`).
 """
@@ -24,12 +27,14 @@ from opentelemetry.trace import TracerProvider
 from prometheus_client import make_asgi_app
 
 from pasc_contracts import TOPICS, topic
+from pasc_contracts.topics import consumed_by
 from pasc_runtime import http_guard
 from pasc_runtime.auth import Access, TokenVerifier
 from pasc_runtime.auth.tokens import IssuerUnavailable
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
 from pasc_runtime.db import create_pool, migrate_service
 from pasc_runtime.deadletter import DeadLetters, Redactor
+from pasc_runtime.handlers import EventHandlers, SubscriptionError
 from pasc_runtime.health import make_liveness, make_readiness
 from pasc_runtime.http_guard import RequestGuard
 from pasc_runtime.inbox import InboxPruner
@@ -78,11 +83,15 @@ class Runtime:
         self,
         settings: ServiceSettings,
         *,
+        service: str | None = None,
         migrations: Path | None = None,
         append_only: tuple[str, ...] = (),
         tracer_provider: TracerProvider | None = None,
     ) -> None:
-        """`append_only`: tables the service's role may only read and insert into (see db.py);
+        """`service`: the service's name in the topic registry, which its subscriptions must
+        match (SERVICE_NAME may differ: tests run instances under names of their own); None
+        only for a test's ad-hoc runtime, whose subscriptions are not checked.
+        `append_only`: tables the service's role may only read and insert into (see db.py);
         `tracer_provider`: the process's (`serve` installs it) unless given (tests).
 
         Refuses (DevelopmentSecretsError) to serve beyond loopback with the repository's
@@ -90,6 +99,7 @@ class Runtime:
         if not is_loopback(settings.http_host) and (found := settings.development_secrets()):
             raise DevelopmentSecretsError(settings.http_host, found)
         self.settings = settings
+        self.service = service
         self.tracer_provider = tracer_provider or trace.get_tracer_provider()
         self.metrics = PlatformMetrics.create()
         self.metrics.describe_build(settings.service_name)
@@ -175,9 +185,19 @@ class Runtime:
         `batch_size` replaces CONSUMER_BATCH_SIZE (e.g. for large messages).
 
         Each topic gets its own consumer group by default (`<service>.<topic>`), so adding a
-        subscription never makes the others rebalance."""
+        subscription never makes the others rebalance.
+
+        Raises SubscriptionError for a topic the registry does not list for this service."""
+        consumed = topic(topic_name)
+        if self.service is not None and self.service not in consumed.consumers:
+            raise SubscriptionError(
+                f"{self.service} does not consume {topic_name} in the topic registry "
+                f"(its consumers: {', '.join(consumed.consumers) or 'none'})"
+            )
+        if any(c.topic.name == topic_name for c in self.consumers):
+            raise SubscriptionError(f"{topic_name} is subscribed twice")
         consumer = EventConsumer(
-            topic=topic(topic_name),
+            topic=consumed,
             group=group or f"{self.settings.service_name}.{topic_name}",
             handler=handler,
             pool=lambda: self.pool,
@@ -199,6 +219,24 @@ class Runtime:
             self.background("consumer-lag", lag.run)
         self.consumers.append(consumer)
         return consumer
+
+    def subscribe(self, handlers: EventHandlers, **options: Any) -> None:
+        """Consume every topic `handlers` needs, each through its event-class dispatch;
+        `options` as for `consume` (the same for each topic)."""
+        for needed in handlers.topics():
+            self.consume(needed.name, handlers.for_topic(needed), **options)
+
+    def check_subscriptions(self) -> None:
+        """Every topic the registry lists for this service has a consumer (SubscriptionError)."""
+        if self.service is None:
+            return
+        subscribed = {c.topic.name for c in self.consumers}
+        missing = [t.name for t in consumed_by(self.service) if t.name not in subscribed]
+        if missing:
+            raise SubscriptionError(
+                f"the topic registry lists {self.service} as a consumer of "
+                f"{', '.join(missing)}, but it has no handler for them"
+            )
 
     async def start_resources(self) -> None:
         s = self.settings
@@ -255,6 +293,8 @@ class Runtime:
         }
 
     def app(self, *, title: str, description: str, http: ASGIApp | None = None) -> ServiceApp:
+        """The service's ASGI app; its subscriptions are complete by now (SubscriptionError)."""
+        self.check_subscriptions()
         checks = {"broker": self.broker_ok, "database": self.database_ok}
         if http is not None:
             http_guard.install(http)

@@ -93,6 +93,10 @@ def _version(value: bool) -> None:
 
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx
+
     from pasc_runtime.auth.client import KeycloakAuth
 
 app = typer.Typer(
@@ -154,6 +158,60 @@ def signed_in() -> KeycloakAuth:
         typer.echo(f"Chưa đăng nhập được: {exc}", err=True)
         raise typer.Exit(1) from exc
     return auth
+
+
+def call(
+    service: str,
+    method: str,
+    url: str,
+    *,
+    timeout: float = 30,
+    describe: Callable[[Any], str] = str,
+    **request: Any,
+) -> httpx.Response:
+    """One request of a service's admin command, signed in as the caller. Unreachable, or
+    refused (4xx/5xx): prints why, as the service said it, and exits 1. `describe` words each
+    item of a refusal's `errors` list (e.g. an import report's rejected lines)."""
+    import httpx
+
+    try:
+        response = httpx.request(method, url, timeout=timeout, auth=signed_in(), **request)
+    except httpx.HTTPError as exc:
+        typer.echo(f"{service}: không kết nối được {url} ({exc})", err=True)
+        raise typer.Exit(1) from exc
+    if response.status_code >= 400:
+        typer.echo(f"{service}: lỗi {response.status_code}", err=True)
+        for line in refusal_reasons(response, describe):
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(1)
+    return response
+
+
+def refusal_reasons(response: httpx.Response, describe: Callable[[Any], str] = str) -> list[str]:
+    """The reasons a refusal gives: the platform's error body (message, field, code), FastAPI's
+    `detail` (a text, or validation errors with their location), an `errors` list; else the
+    text as it came."""
+    try:
+        body = response.json()
+    except ValueError:
+        return [response.text] if response.text else []
+    if not isinstance(body, dict):
+        return [str(body)]
+    reasons: list[str] = []
+    if isinstance(body.get("message"), str):
+        where = f"{body['field']}: " if body.get("field") else ""
+        code = f" ({body['code']})" if body.get("code") else ""
+        reasons.append(f"{where}{body['message']}{code}")
+    detail = body.get("detail")
+    for item in detail if isinstance(detail, list) else [] if detail is None else [detail]:
+        if isinstance(item, dict) and "msg" in item:
+            where = ".".join(str(part) for part in item.get("loc", []))
+            reasons.append(f"{where}: {item['msg']}")
+        else:
+            reasons.append(str(item))
+    errors = body.get("errors")
+    reasons += [describe(item) for item in errors] if isinstance(errors, list) else []
+    return reasons or [response.text]
 
 
 def main() -> None:

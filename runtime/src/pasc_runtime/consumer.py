@@ -81,7 +81,7 @@ async def _raw(_: Any) -> None:
     return None
 
 
-class Assignment(ConsumerRebalanceListener):  # type: ignore[misc]
+class Assignment(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped (Any base)
     """The partitions the group gave this consumer; None until it first joined the group."""
 
     def __init__(self, on_change: Callable[[int], None]) -> None:

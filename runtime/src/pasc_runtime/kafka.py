@@ -86,6 +86,7 @@ def make_broker(
         enable_idempotence=True,
         acks="all",
         linger_ms=settings.producer_linger_ms,
+        # a plain str in settings; faststream wants its Literal of codec names
         compression_type=settings.producer_compression,  # type: ignore[arg-type]
         max_batch_size=256 * 1024,
         middlewares=[

@@ -2,15 +2,23 @@
 
 The leader holds a PostgreSQL session advisory lock on its own connection: when its process
 dies the connection closes and the lock is free for a standby instance within a poll.
+`lead` is the loop every leader runs (outbox relay, connector dispatcher, KPI snapshots): take
+the lock, work while holding it, and when the work fails (the database went away, a bug) let
+the lock go, wait, and try again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
+
+from pasc_runtime.db import UNAVAILABLE
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -30,3 +38,30 @@ async def leadership(
     finally:
         with contextlib.suppress(Exception):
             await conn.close()
+
+
+async def lead(
+    what: str,
+    database_url: str,
+    schema: str,
+    role: str,
+    work: Callable[[asyncpg.Connection], Awaitable[None]],
+    *,
+    poll_s: float,
+    retry_s: float,
+) -> None:
+    """Run `work` on the leader's connection whenever this instance holds `<schema>.<role>`,
+    until cancelled. `poll_s`: how often a standby asks for the lock; `retry_s`: the pause after
+    a failure. An unreachable database is a warning (it comes back); anything else is logged
+    with its traceback. `what` names the loop in the logs."""
+    while True:
+        try:
+            async with leadership(database_url, schema, role, poll_s) as conn:
+                await work(conn)
+        except asyncio.CancelledError:
+            raise
+        except UNAVAILABLE as exc:
+            log.warning("%s: database unavailable (%s); retrying", what, type(exc).__name__)
+        except Exception:
+            log.exception("%s failed; retrying", what)
+        await asyncio.sleep(retry_s)

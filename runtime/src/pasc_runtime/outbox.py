@@ -15,8 +15,8 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 
 from pasc_contracts import Event, encode, topic_of
-from pasc_runtime.db import UNAVAILABLE, Connection
-from pasc_runtime.leader import leadership
+from pasc_runtime.db import Connection
+from pasc_runtime.leader import lead
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.tracing import TRACER, continue_trace, inject_current, with_current_trace
 
@@ -112,35 +112,33 @@ class OutboxRelay:
                 await self._task
 
     async def _run(self) -> None:
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except UNAVAILABLE as exc:
-                log.warning("outbox relay: database unavailable (%s); retrying", type(exc).__name__)
-            except Exception:
-                log.exception("outbox relay failed; retrying")
-            await asyncio.sleep(self._poll)
+        await lead(
+            "outbox relay",
+            self._url,
+            self._schema,
+            "outbox",
+            self._relay,
+            poll_s=self._poll * 5,
+            retry_s=self._poll,
+        )
 
-    async def _lead(self) -> None:
-        async with leadership(self._url, self._schema, "outbox", self._poll * 5) as conn:
-            await conn.add_listener(f"{self._schema}_outbox", self._on_notify)
-            producer = self._new_producer()
-            await producer.start()
-            try:
-                sweeps = 0
-                while True:
-                    published = await self.publish_pending(conn, producer)
-                    sweeps += 1
-                    if sweeps % 600 == 0:
-                        await self._forget_sent(conn)
-                    if published < self._batch_size:
-                        self._wake.clear()
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._wake.wait(), self._poll)
-            finally:
-                await producer.stop()
+    async def _relay(self, conn: Connection) -> None:
+        await conn.add_listener(f"{self._schema}_outbox", self._on_notify)
+        producer = self._new_producer()
+        await producer.start()
+        try:
+            sweeps = 0
+            while True:
+                published = await self.publish_pending(conn, producer)
+                sweeps += 1
+                if sweeps % 600 == 0:
+                    await self._forget_sent(conn)
+                if published < self._batch_size:
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self._poll)
+        finally:
+            await producer.stop()
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()

@@ -36,6 +36,7 @@ class HeaderTimeoutProtocol(H11Protocol):
     _deadline: asyncio.TimerHandle | None = None
     _waiting_after: Any = None  # the request cycle before the one whose headers are awaited
 
+    # as uvicorn does: asyncio.Protocol takes a BaseTransport, a stream server gives a Transport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()

@@ -40,7 +40,7 @@ def test_a_new_dossier_is_received_with_revision_1() -> None:
     outcome = accept(record())
     assert types(outcome) == ["dossier.received"]
     assert outcome.state.revision == 1
-    assert outcome.events[0].payload.dossier.kenh_thuc_hien == 2  # type: ignore[attr-defined]
+    assert outcome.events[0].payload.dossier.kenh_thuc_hien == 2  # type: ignore[attr-defined]  # events: list[Event]; these are dossier changes
 
 
 def test_the_same_record_again_makes_no_event() -> None:
@@ -57,16 +57,16 @@ def test_skipped_statuses_are_normal_2_straight_to_10() -> None:
         first.state,
     )
     assert types(done) == ["dossier.result_returned"]
-    assert done.events[0].payload.from_status == 2  # type: ignore[attr-defined]
+    assert done.events[0].payload.from_status == 2  # type: ignore[attr-defined]  # events: list[Event]; these are dossier changes
     assert done.state.revision == 2
 
 
 def test_a_dossier_first_seen_already_processed_is_received_then_processed() -> None:
     outcome = accept(record(TrangThaiHoSo=9, NgayKetThucXuLy="20230410100000"))
     assert types(outcome) == ["dossier.received", "dossier.processed"]
-    received = outcome.events[0].payload.dossier  # type: ignore[attr-defined]
+    received = outcome.events[0].payload.dossier  # type: ignore[attr-defined]  # events: list[Event]; these are dossier changes
     assert received.trang_thai_ho_so == 2 and received.ngay_ket_thuc_xu_ly is None
-    assert [e.payload.dossier.revision for e in outcome.events] == [1, 2]  # type: ignore[attr-defined]
+    assert [e.payload.dossier.revision for e in outcome.events] == [1, 2]  # type: ignore[attr-defined]  # events: list[Event]; these are dossier changes
 
 
 def test_a_supplement_request_moves_the_due_date_in_force() -> None:
@@ -77,7 +77,7 @@ def test_a_supplement_request_moves_the_due_date_in_force() -> None:
     }
     outcome = accept(record(TrangThaiHoSo=5, DanhSachHoSoBoSung=[supplement]), first.state)
     assert types(outcome) == ["dossier.supplement_requested"]
-    snap = outcome.events[0].payload.dossier  # type: ignore[attr-defined]
+    snap = outcome.events[0].payload.dossier  # type: ignore[attr-defined]  # events: list[Event]; these are dossier changes
     assert snap.supplement_count == 1
     assert snap.due_at_in_force.day == 21
     answered = accept(record(TrangThaiHoSo=4, DanhSachHoSoBoSung=[supplement]), outcome.state)

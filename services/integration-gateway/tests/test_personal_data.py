@@ -121,16 +121,16 @@ async def test_the_verifier_refuses_before_any_lookup_and_the_dead_letter_is_red
 ) -> None:
     body = json.dumps({"service": "DongBoHoSoMC", "data": [{"ChuHoSo": "Trần Thị Bình"}]})
     record = _signed(body.encode(), **changes)
-    verifier = IngressVerifier(pool=None, vault=None, max_skew_s=300)  # type: ignore[arg-type]
+    verifier = IngressVerifier(pool=None, vault=None, max_skew_s=300)  # type: ignore[arg-type]  # refused before a key lookup
     with pytest.raises(DecodeError, match=reason) as refused:
         await verifier(record)
     letters = DeadLetters(
-        None,  # type: ignore[arg-type]  (to_event publishes nothing)
+        None,  # type: ignore[arg-type]  # to_event publishes nothing: no broker
         producer="integration-gateway",
         group="integration-gateway.gateway.ingress.dvcqg.v1",
         metrics=PlatformMetrics.create(),
     )
-    failure = Failure(record, refused.value.kind, str(refused.value))  # type: ignore[arg-type]
+    failure = Failure(record, refused.value.kind, str(refused.value))
     kept = base64.b64decode(
         letters.to_event(failure, redact=redact_body).payload.original_value_b64
     )
@@ -144,7 +144,7 @@ async def test_a_backlog_refuses_nothing_the_window_is_checked_at_append_time() 
     body = json.dumps({"service": "DongBoHoSoMC", "data": []}).encode()
     record = _signed(body)  # signed with x-pasc-timestamp 1700000000
     record.timestamp = (1_700_000_000 + 10) * 1000
-    verifier = IngressVerifier(pool=None, vault=None, max_skew_s=300)  # type: ignore[arg-type]
+    verifier = IngressVerifier(pool=None, vault=None, max_skew_s=300)  # type: ignore[arg-type]  # key cached below
     verifier._keys["SXD"] = (time.monotonic(), ["k"])  # the agency's key, as if looked up
     message = await verifier(record)
     assert message.agency_code == "SXD" and message.body == body

@@ -26,7 +26,7 @@ def client(admin_token: str | None = None) -> TestClient:
     registry = CollectorRegistry()
     metrics = ReportingMetrics.create(registry)
     access = Access(ISSUER.verifier("reporting-service"), registry)
-    api = make_api(lambda: None, metrics, 30, access, admin_token=admin_token)  # type: ignore[arg-type]
+    api = make_api(lambda: None, metrics, 30, access, admin_token=admin_token)  # type: ignore[arg-type,return-value]  # no database here
     return TestClient(api)
 
 

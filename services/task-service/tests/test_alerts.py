@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from task_service.domain.alerts import deadline_alert, missing_reports
+from task_service.domain.alerts import DeadlineAlert, deadline_alert, missing_reports
 from task_service.domain.plan import PlanDocument
 
 DUE = date(2023, 4, 27)
@@ -15,19 +15,26 @@ def on(days_before: int) -> date:
     return DUE - timedelta(days=days_before)
 
 
+def due_alert(due: date, today: date) -> DeadlineAlert:
+    """The alert of a day that has one."""
+    alert = deadline_alert(REF, due, today)
+    assert alert is not None, today
+    return alert
+
+
 def test_nothing_more_than_a_week_before() -> None:
     assert deadline_alert(REF, DUE, on(8)) is None
 
 
 def test_reminders_at_7_3_and_1_days() -> None:
-    keys = {deadline_alert(REF, DUE, on(d)).key for d in range(7, -1, -1)}  # type: ignore[union-attr]
+    keys = {due_alert(DUE, on(d)).key for d in range(7, -1, -1)}
     assert keys == {
         f"due_soon:{REF}:7:2023-04-27",
         f"due_soon:{REF}:3:2023-04-27",
         f"due_soon:{REF}:1:2023-04-27",
     }
-    assert deadline_alert(REF, DUE, on(5)).days_left == 7  # type: ignore[union-attr]
-    assert deadline_alert(REF, DUE, DUE).days_left == 1  # type: ignore[union-attr]
+    assert due_alert(DUE, on(5)).days_left == 7
+    assert due_alert(DUE, DUE).days_left == 1
 
 
 def test_a_reminder_missed_while_down_is_not_sent_late() -> None:
@@ -45,12 +52,7 @@ def test_overdue_the_day_after_the_due_date_and_once() -> None:
 
 def test_a_moved_deadline_earns_its_reminders_again() -> None:
     moved = DUE + timedelta(days=21)
-    assert (
-        deadline_alert(REF, moved, moved - timedelta(days=7)).key
-        != deadline_alert(  # type: ignore[union-attr]
-            REF, DUE, on(7)
-        ).key
-    )  # type: ignore[union-attr]
+    assert due_alert(moved, moved - timedelta(days=7)).key != due_alert(DUE, on(7)).key
 
 
 def test_monthly_reports_owed_from_the_issue_month(plan: PlanDocument) -> None:

@@ -19,7 +19,7 @@ def progress(state: AssignmentState, **kwargs: object) -> AssignmentState:
         state,
         Progress(**kwargs),
         expected_result=RESULT,
-        on=TODAY,  # type: ignore[arg-type]
+        on=TODAY,
     ).after
 
 

@@ -24,10 +24,9 @@ class CameraStatus(Contract):
     observed_at: AwareDatetime
 
 
-class CameraStatusChanged(Event):
+class CameraStatusChanged(Event[CameraStatus]):
     event_type: Literal["camera.status_changed"] = "camera.status_changed"
     schema_version: Literal[1] = 1
-    payload: CameraStatus
     EXAMPLE_PAYLOAD = {
         "camera_id": "CAM-01",
         "site": "Quầy tiếp nhận số 1",

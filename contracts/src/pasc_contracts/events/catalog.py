@@ -118,33 +118,29 @@ _COVERAGE: dict[str, Any] = {
 }
 
 
-class AgencyRegistered(Event):
+class AgencyRegistered(Event[Agency]):
     """An agency is registered, or its name or kind changed: consumers upsert by agency code."""
 
     event_type: Literal["agency.registered"] = "agency.registered"
     schema_version: Literal[1] = 1
-    payload: Agency
     EXAMPLE_PAYLOAD = {"agency_code": "SXD", "name": "Sở Xây dựng", "kind": "department"}
 
 
-class ProcedureRegistered(Event):
+class ProcedureRegistered(Event[Procedure]):
     event_type: Literal["procedure.registered"] = "procedure.registered"
     schema_version: Literal[1] = 1
-    payload: Procedure
     EXAMPLE_PAYLOAD = _PROCEDURE
 
 
-class ProcedureChanged(Event):
+class ProcedureChanged(Event[Procedure]):
     event_type: Literal["procedure.changed"] = "procedure.changed"
     schema_version: Literal[1] = 1
-    payload: Procedure
     EXAMPLE_PAYLOAD = {**_PROCEDURE, "muc_do_dvc": "mot_phan", "catalog_version": 2}
 
 
-class ProcedureWithdrawn(Event):
+class ProcedureWithdrawn(Event[ProcedureWithdrawal]):
     event_type: Literal["procedure.withdrawn"] = "procedure.withdrawn"
     schema_version: Literal[1] = 1
-    payload: ProcedureWithdrawal
     EXAMPLE_PAYLOAD = {
         "ma_tthc": "1.001234",
         "agency_code": "SXD",
@@ -154,10 +150,9 @@ class ProcedureWithdrawn(Event):
     }
 
 
-class DecisionApplied(Event):
+class DecisionApplied(Event[Decision]):
     event_type: Literal["decision.applied"] = "decision.applied"
     schema_version: Literal[1] = 1
-    payload: Decision
     EXAMPLE_PAYLOAD = {
         "decision_no": "1234/QĐ-UBND",
         "signed_on": "2023-03-28",
@@ -167,24 +162,21 @@ class DecisionApplied(Event):
     }
 
 
-class CoverageChanged(Event):
+class CoverageChanged(Event[Coverage]):
     event_type: Literal["coverage.changed"] = "coverage.changed"
     schema_version: Literal[1] = 1
-    payload: Coverage
     EXAMPLE_PAYLOAD = _COVERAGE
 
 
-class DepartmentFullyOnboarded(Event):
+class DepartmentFullyOnboarded(Event[Coverage]):
     event_type: Literal["department.fully_onboarded"] = "department.fully_onboarded"
     schema_version: Literal[1] = 1
-    payload: Coverage
     EXAMPLE_PAYLOAD = _COVERAGE
 
 
-class DepartmentOnboardingReopened(Event):
+class DepartmentOnboardingReopened(Event[Coverage]):
     """The reverse of fully onboarded: the department gained a procedure not yet at the Center."""
 
     event_type: Literal["department.onboarding_reopened"] = "department.onboarding_reopened"
     schema_version: Literal[1] = 1
-    payload: Coverage
     EXAMPLE_PAYLOAD = {**_COVERAGE, "eligible": 81}

@@ -34,10 +34,9 @@ class DeadLetter(Contract):
     original_headers: dict[str, str] = Field(default_factory=dict)
 
 
-class DeadLettered(Event):
+class DeadLettered(Event[DeadLetter]):
     event_type: Literal["deadletter.recorded"] = "deadletter.recorded"
     schema_version: Literal[1] = 1
-    payload: DeadLetter
     EXAMPLE_PAYLOAD = {
         "source_topic": "dossier.lifecycle.v1",
         "partition": 3,

@@ -157,24 +157,21 @@ def _snapshot(**changes: Any) -> dict[str, Any]:
     return {**_SNAPSHOT, **changes}
 
 
-class DossierReceived(Event):
+class DossierReceived(Event[DossierChange]):
     event_type: Literal["dossier.received"] = "dossier.received"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {"dossier": _SNAPSHOT}
 
 
-class DossierStatusChanged(Event):
+class DossierStatusChanged(Event[DossierChange]):
     event_type: Literal["dossier.status_changed"] = "dossier.status_changed"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {"dossier": _snapshot(trang_thai_ho_so=4, revision=2), "from_status": 2}
 
 
-class DossierSupplementRequested(Event):
+class DossierSupplementRequested(Event[SupplementChange]):
     event_type: Literal["dossier.supplement_requested"] = "dossier.supplement_requested"
     schema_version: Literal[1] = 1
-    payload: SupplementChange
     EXAMPLE_PAYLOAD = {
         "dossier": _snapshot(
             trang_thai_ho_so=5,
@@ -188,10 +185,9 @@ class DossierSupplementRequested(Event):
     }
 
 
-class DossierSupplementAnswered(Event):
+class DossierSupplementAnswered(Event[DossierChange]):
     event_type: Literal["dossier.supplement_answered"] = "dossier.supplement_answered"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {
         "dossier": _snapshot(
             trang_thai_ho_so=4,
@@ -203,10 +199,9 @@ class DossierSupplementAnswered(Event):
     }
 
 
-class DossierDueDateChanged(Event):
+class DossierDueDateChanged(Event[DueDateChange]):
     event_type: Literal["dossier.due_date_changed"] = "dossier.due_date_changed"
     schema_version: Literal[1] = 1
-    payload: DueDateChange
     EXAMPLE_PAYLOAD = {
         "dossier": _snapshot(due_at_in_force="2023-04-19T17:00:00+07:00", revision=2),
         "old_due_at": "2023-04-17T17:00:00+07:00",
@@ -214,10 +209,9 @@ class DossierDueDateChanged(Event):
     }
 
 
-class DossierDocumentDigitized(Event):
+class DossierDocumentDigitized(Event[DocumentDigitizedChange]):
     event_type: Literal["dossier.document_digitized"] = "dossier.document_digitized"
     schema_version: Literal[1] = 1
-    payload: DocumentDigitizedChange
     EXAMPLE_PAYLOAD = {
         "dossier": _snapshot(digitized=True, revision=2),
         "ma_thanh_phan_ho_so": "TP01",
@@ -225,10 +219,9 @@ class DossierDocumentDigitized(Event):
     }
 
 
-class DossierProcessed(Event):
+class DossierProcessed(Event[DossierChange]):
     event_type: Literal["dossier.processed"] = "dossier.processed"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {
         "dossier": _snapshot(
             trang_thai_ho_so=9, ngay_ket_thuc_xu_ly="2023-04-14T10:00:00+07:00", revision=3
@@ -237,10 +230,9 @@ class DossierProcessed(Event):
     }
 
 
-class DossierResultReturned(Event):
+class DossierResultReturned(Event[DossierChange]):
     event_type: Literal["dossier.result_returned"] = "dossier.result_returned"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {
         "dossier": _snapshot(
             trang_thai_ho_so=10,
@@ -253,40 +245,35 @@ class DossierResultReturned(Event):
     }
 
 
-class DossierWithdrawn(Event):
+class DossierWithdrawn(Event[DossierChange]):
     event_type: Literal["dossier.withdrawn"] = "dossier.withdrawn"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {"dossier": _snapshot(trang_thai_ho_so=7, revision=2), "from_status": 2}
 
 
-class DossierRefused(Event):
+class DossierRefused(Event[DossierChange]):
     event_type: Literal["dossier.refused"] = "dossier.refused"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {"dossier": _snapshot(trang_thai_ho_so=3, revision=2), "from_status": 2}
 
 
-class DossierStopped(Event):
+class DossierStopped(Event[DossierChange]):
     event_type: Literal["dossier.stopped"] = "dossier.stopped"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {"dossier": _snapshot(trang_thai_ho_so=8, revision=2), "from_status": 4}
 
 
-class DossierUpdated(Event):
+class DossierUpdated(Event[DossierChange]):
     """Facts the figures use changed (channel, flags, documents) without a status move."""
 
     event_type: Literal["dossier.updated"] = "dossier.updated"
     schema_version: Literal[1] = 1
-    payload: DossierChange
     EXAMPLE_PAYLOAD = {"dossier": _snapshot(paid_online=True, revision=2)}
 
 
-class DossierProcessingStepRecorded(Event):
+class DossierProcessingStepRecorded(Event[ProcessingStep]):
     event_type: Literal["dossier.processing_step_recorded"] = "dossier.processing_step_recorded"
     schema_version: Literal[1] = 1
-    payload: ProcessingStep
     EXAMPLE_PAYLOAD = {
         "ma_ho_so": "000.00.17.H13-230403-0001",
         "agency_code": "SXD",

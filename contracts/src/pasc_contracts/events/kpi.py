@@ -84,10 +84,9 @@ class KpiSnapshot(Contract):
     score: KpiScore | None = None
 
 
-class KpiSnapshotPublished(Event):
+class KpiSnapshotPublished(Event[KpiSnapshot]):
     event_type: Literal["kpi.snapshot"] = "kpi.snapshot"
     schema_version: Literal[1] = 1
-    payload: KpiSnapshot
     EXAMPLE_PAYLOAD = {
         "scope": "city",
         "period_from": "2023-04-01",

@@ -160,10 +160,9 @@ _REF: dict[str, Any] = {
 }
 
 
-class TaskRegistered(Event):
+class TaskRegistered(Event[TaskRegistration]):
     event_type: Literal["task.registered"] = "task.registered"
     schema_version: Literal[1] = 1
-    payload: TaskRegistration
     EXAMPLE_PAYLOAD = {
         **_REF,
         "title": "Rà soát, đề xuất những thủ tục hành chính thực hiện và không thực hiện tiếp nhận tại Trung tâm",
@@ -174,38 +173,33 @@ class TaskRegistered(Event):
     }
 
 
-class TaskDeadlineComputed(Event):
+class TaskDeadlineComputed(Event[DeadlineComputed]):
     event_type: Literal["task.deadline_computed"] = "task.deadline_computed"
     schema_version: Literal[1] = 1
-    payload: DeadlineComputed
     EXAMPLE_PAYLOAD = {**_REF, "due_on": "2023-03-29", "reason": "fixed date"}
 
 
-class TaskProgressReported(Event):
+class TaskProgressReported(Event[ProgressReport]):
     event_type: Literal["task.progress_reported"] = "task.progress_reported"
     schema_version: Literal[1] = 1
-    payload: ProgressReport
     EXAMPLE_PAYLOAD = {**_REF, "percent": 60, "reported_at": "2023-03-20T09:00:00+07:00"}
 
 
-class TaskStatusChanged(Event):
+class TaskStatusChanged(Event[StatusChange]):
     event_type: Literal["task.status_changed"] = "task.status_changed"
     schema_version: Literal[1] = 1
-    payload: StatusChange
     EXAMPLE_PAYLOAD = {**_REF, "status": "in_progress", "previous_status": "not_started"}
 
 
-class TaskDueSoon(Event):
+class TaskDueSoon(Event[DeadlineAlert]):
     event_type: Literal["task.due_soon"] = "task.due_soon"
     schema_version: Literal[1] = 1
-    payload: DeadlineAlert
     EXAMPLE_PAYLOAD = {**_REF, "due_on": "2023-03-29", "days_left": 3}
 
 
-class TaskOverdue(Event):
+class TaskOverdue(Event[DeadlineAlert]):
     event_type: Literal["task.overdue"] = "task.overdue"
     schema_version: Literal[1] = 1
-    payload: DeadlineAlert
     EXAMPLE_PAYLOAD = {**_REF, "due_on": "2023-03-29", "days_left": 0}
 
 
@@ -217,10 +211,9 @@ _MONTHLY: dict[str, Any] = {
 }
 
 
-class MonthlyReportReceived(Event):
+class MonthlyReportReceived(Event[MonthlyReport]):
     event_type: Literal["monthly_report.received"] = "monthly_report.received"
     schema_version: Literal[1] = 1
-    payload: MonthlyReport
     EXAMPLE_PAYLOAD = {
         **_MONTHLY,
         "summary": "Đã rà soát 80 thủ tục",
@@ -228,17 +221,15 @@ class MonthlyReportReceived(Event):
     }
 
 
-class MonthlyReportMissing(Event):
+class MonthlyReportMissing(Event[MonthlyReport]):
     event_type: Literal["monthly_report.missing"] = "monthly_report.missing"
     schema_version: Literal[1] = 1
-    payload: MonthlyReport
     EXAMPLE_PAYLOAD = _MONTHLY
 
 
-class ProgressSubmitted(Event):
+class ProgressSubmitted(Event[ProgressSubmission]):
     event_type: Literal["plan.progress_submitted"] = "plan.progress_submitted"
     schema_version: Literal[1] = 1
-    payload: ProgressSubmission
     EXAMPLE_PAYLOAD = {
         "agency_code": "SXD",
         "plan_id": "cantho-2023",
@@ -249,10 +240,9 @@ class ProgressSubmitted(Event):
     }
 
 
-class MonthlyReportSubmitted(Event):
+class MonthlyReportSubmitted(Event[MonthlyReportSubmission]):
     event_type: Literal["plan.monthly_report_submitted"] = "plan.monthly_report_submitted"
     schema_version: Literal[1] = 1
-    payload: MonthlyReportSubmission
     EXAMPLE_PAYLOAD = {
         "agency_code": "SXD",
         "plan_id": "cantho-2023",
@@ -262,19 +252,17 @@ class MonthlyReportSubmitted(Event):
     }
 
 
-class TaskChanged(Event):
+class TaskChanged(Event[TaskRegistration]):
     """A revised plan changed the task's text, agencies or deadline: the new registration."""
 
     event_type: Literal["task.changed"] = "task.changed"
     schema_version: Literal[1] = 1
-    payload: TaskRegistration
     EXAMPLE_PAYLOAD = {**TaskRegistered.EXAMPLE_PAYLOAD, "deadline_text": "Tháng 4 năm 2023"}
 
 
-class TaskWithdrawn(Event):
+class TaskWithdrawn(Event[TaskWithdrawal]):
     event_type: Literal["task.withdrawn"] = "task.withdrawn"
     schema_version: Literal[1] = 1
-    payload: TaskWithdrawal
     EXAMPLE_PAYLOAD = {**_REF, "reason": "Kế hoạch điều chỉnh không còn nhiệm vụ này"}
 
 
@@ -298,35 +286,31 @@ _PLAN: dict[str, Any] = {
 }
 
 
-class PlanRegistered(Event):
+class PlanRegistered(Event[PlanInfo]):
     event_type: Literal["plan.registered"] = "plan.registered"
     schema_version: Literal[1] = 1
-    payload: PlanInfo
     EXAMPLE_PAYLOAD = _PLAN
 
 
-class PlanRevised(Event):
+class PlanRevised(Event[PlanInfo]):
     """A plan loaded again with changes (goals, duties, title, tasks)."""
 
     event_type: Literal["plan.revised"] = "plan.revised"
     schema_version: Literal[1] = 1
-    payload: PlanInfo
     EXAMPLE_PAYLOAD = {**_PLAN, "task_count": 24, "assignment_count": 114}
 
 
-class PlanIssueDateSet(Event):
+class PlanIssueDateSet(Event[PlanDateSet]):
     event_type: Literal["plan.issue_date_set"] = "plan.issue_date_set"
     schema_version: Literal[1] = 1
-    payload: PlanDateSet
     EXAMPLE_PAYLOAD = {"plan_id": "cantho-2023", "new_date": "2023-03-15"}
 
 
-class PlanLaunchDateSet(Event):
+class PlanLaunchDateSet(Event[PlanDateSet]):
     """The Center's launch date (task 23's date): every 'before the launch' deadline follows it."""
 
     event_type: Literal["plan.launch_date_set"] = "plan.launch_date_set"
     schema_version: Literal[1] = 1
-    payload: PlanDateSet
     EXAMPLE_PAYLOAD = {
         "plan_id": "cantho-2023",
         "new_date": "2023-04-28",

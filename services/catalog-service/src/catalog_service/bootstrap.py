@@ -8,6 +8,7 @@ from pathlib import Path
 from catalog_service.app.commands import Catalog
 from catalog_service.app.http import make_api
 from catalog_service.settings import Settings
+from pasc_contracts.topics import CATALOG
 from pasc_runtime.app import Runtime, ServiceApp
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -15,7 +16,8 @@ log = logging.getLogger(__name__)
 
 
 def build_app(settings: Settings) -> ServiceApp:
-    runtime = Runtime(settings, migrations=MIGRATIONS)
+    # Consumes nothing: the registry lists it as no topic's consumer (checked at start-up).
+    runtime = Runtime(settings, service=CATALOG, migrations=MIGRATIONS)
     catalog = Catalog(lambda: runtime.pool, settings.service_name, runtime.metrics.registry)
     app = runtime.app(
         title="catalog-service",

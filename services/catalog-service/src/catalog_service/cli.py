@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from pasc_runtime.cli import service_commands, signed_in
+from pasc_runtime.cli import call, service_commands
 
 app = service_commands("catalog-service", 8082, "The catalog of administrative procedures (TTHC).")
 
@@ -35,23 +35,8 @@ def _who() -> str:
 
 
 def _call(method: str, url: str, **kwargs: Any) -> httpx.Response:
-    try:
-        response = httpx.request(method, url, timeout=300, auth=signed_in(), **kwargs)
-    except httpx.HTTPError as exc:
-        typer.echo(f"catalog-service: không kết nối được {url} ({exc})", err=True)
-        raise typer.Exit(1) from exc
-    if response.status_code >= 400:
-        typer.echo(f"catalog-service: {response.status_code}", err=True)
-        try:
-            body = response.json()
-        except ValueError:
-            typer.echo(response.text, err=True)
-        else:
-            typer.echo(body.get("detail") if isinstance(body, dict) else body, err=True)
-            for error in body.get("errors", []) if isinstance(body, dict) else []:
-                typer.echo(f"  {_describe(error)}", err=True)
-        raise typer.Exit(1)
-    return response
+    # Imports and decisions of the whole catalog take minutes.
+    return call("catalog-service", method, url, timeout=300, describe=_describe, **kwargs)
 
 
 def _describe(item: Any) -> str:
@@ -196,7 +181,12 @@ def generate_synthetic(
 ) -> None:
     """Write the SYNTHETIC demo catalog (about 1,500 procedures of the 20 city-level agencies)."""
     from catalog_service.domain.rows import write_csv
-    from catalog_service.domain.synthetic import generate, to_csv_rows
+
+    try:  # the generator is the simulator's: a development tool, not part of the service
+        from pasc_simulator.synthetic_catalog import generate, to_csv_rows
+    except ImportError as exc:
+        typer.echo("lệnh này cần gói pasc-simulator (môi trường phát triển)", err=True)
+        raise typer.Exit(1) from exc
 
     rows = generate(seed)
     out.write_text(write_csv(to_csv_rows(rows)), encoding="utf-8")

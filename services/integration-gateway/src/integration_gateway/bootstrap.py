@@ -6,17 +6,14 @@ import logging
 from pathlib import Path
 
 from integration_gateway.adapters.key_vault import KeyVault
-from integration_gateway.app.deliveries import DeliveryMetrics, Dispatcher, enqueue_handler
-from integration_gateway.app.handlers import (
-    ingress_handler,
-    on_catalog_decisions,
-    on_catalog_events,
-)
+from integration_gateway.app.deliveries import DeliveryMetrics, Dispatcher
+from integration_gateway.app.handlers import handlers, ingress_handler
 from integration_gateway.app.http import make_api
 from integration_gateway.app.identity import IngressVerifier
 from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.domain.personal_data import redact_body
 from integration_gateway.settings import Settings
+from pasc_contracts.topics import GATEWAY
 from pasc_runtime.app import Runtime, ServiceApp
 from pasc_runtime.settings import is_loopback
 
@@ -30,11 +27,10 @@ def build_app(settings: Settings) -> ServiceApp:
     if not is_loopback(settings.http_host) and settings.admin_token is None:
         log.warning("ADMIN_TOKEN is unset: /admin answers only direct loopback clients")
     # The audit log: the service's role may add entries, never change or remove one.
-    runtime = Runtime(settings, migrations=MIGRATIONS, append_only=("audit_log",))
+    runtime = Runtime(settings, service=GATEWAY, migrations=MIGRATIONS, append_only=("audit_log",))
     metrics = GatewayMetrics(runtime.metrics.registry)
     vault = KeyVault(settings.key_encryption_secret.get_secret_value())
-    runtime.consume("catalog.procedures.v1", on_catalog_events)
-    runtime.consume("catalog.decisions.v1", on_catalog_decisions)
+    runtime.subscribe(handlers(DELIVERED_TOPICS))
     runtime.consume(
         "gateway.ingress.dvcqg.v1",
         ingress_handler(settings, metrics),
@@ -47,8 +43,6 @@ def build_app(settings: Settings) -> ServiceApp:
         redact=redact_body,  # dead letters keep no applicant's data
         batch_size=settings.ingress_batch_messages,
     )
-    for topic_name in DELIVERED_TOPICS:
-        runtime.consume(topic_name, enqueue_handler(topic_name))
     dispatcher = Dispatcher(
         database_url=settings.database_url,
         schema=settings.db_schema,

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import typer
 
 from integration_gateway.adapters import audit as audit_store
@@ -18,7 +17,7 @@ from integration_gateway.adapters import connector_store
 from integration_gateway.adapters.key_vault import InvalidToken, KeyVault
 from integration_gateway.domain.audit_chain import ChainCheck
 from integration_gateway.settings import Settings
-from pasc_runtime.cli import service_commands, signed_in
+from pasc_runtime.cli import call, service_commands
 from pasc_runtime.settings import LOCAL_DATABASE
 
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -33,16 +32,9 @@ connectors_app = typer.Typer(help="External systems the gateway delivers to.", n
 
 def _call(method: str, url: str, path: str, token: str | None, **kwargs: Any) -> Any:
     headers = {"x-admin-token": token} if token else {}
-    try:
-        response = httpx.request(
-            method, f"{url}{path}", headers=headers, timeout=60, auth=signed_in(), **kwargs
-        )
-    except httpx.HTTPError as exc:
-        typer.echo(f"gateway unreachable at {url}: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    if response.status_code >= 400:
-        typer.echo(f"error {response.status_code}: {response.text}", err=True)
-        raise typer.Exit(1)
+    response = call(
+        "integration-gateway", method, f"{url}{path}", timeout=60, headers=headers, **kwargs
+    )
     return response.json()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pasc_contracts.topics import REPORTING, consumed_by
+from pasc_contracts.topics import REPORTING
 from pasc_runtime.app import Runtime, ServiceApp
 from reporting_service.app.handlers import Handlers
 from reporting_service.app.http import make_api
@@ -18,14 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def build_app(settings: Settings) -> ServiceApp:
-    runtime = Runtime(settings, migrations=MIGRATIONS)
+    runtime = Runtime(settings, service=REPORTING, migrations=MIGRATIONS)
     metrics = ReportingMetrics.create(runtime.metrics.registry)
-    handlers = Handlers(settings.db_schema, metrics).for_topics()
-    for topic in consumed_by(REPORTING):
-        if topic.name not in handlers:
-            log.warning("no handler for %s: not consumed", topic.name)
-            continue
-        runtime.consume(topic.name, handlers[topic.name])  # one group per topic; lag via runtime
+    runtime.subscribe(Handlers(settings.db_schema, metrics).registry())  # one group per topic
     if settings.admin_token is None:
         log.warning("ADMIN_TOKEN is unset: the 766 index's outside figures accept loopback clients")
     snapshots = SnapshotPublisher(settings, lambda: runtime.pool, metrics)

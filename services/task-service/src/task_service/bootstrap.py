@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from pasc_contracts.topics import TASK
 from pasc_runtime.app import Runtime, ServiceApp
-from task_service.app.handlers import catalog_agencies_handler, submissions_handler
+from task_service.app.handlers import handlers
 from task_service.app.http import make_api
 from task_service.app.scheduler import Scheduler
 from task_service.app.service import TaskService
@@ -17,7 +18,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build_app(settings: Settings) -> ServiceApp:
-    runtime = Runtime(settings, migrations=MIGRATIONS)
+    runtime = Runtime(settings, service=TASK, migrations=MIGRATIONS)
     service = TaskService(
         producer=settings.service_name,
         clock=Clock(settings.clock_now),
@@ -31,8 +32,7 @@ def build_app(settings: Settings) -> ServiceApp:
     )
     if settings.tick_interval_s > 0:
         runtime.background("task-scheduler", scheduler.run)
-    runtime.consume("plan.submissions.v1", submissions_handler(service))
-    runtime.consume("catalog.agencies.v1", catalog_agencies_handler(service))
+    runtime.subscribe(handlers(service))
     return runtime.app(
         title="task-service",
         description="The Center's implementation plan: tasks, deadlines, progress, alerts, monthly reports.",

@@ -10,7 +10,7 @@ import httpx
 import typer
 import yaml
 
-from pasc_runtime.cli import service_commands, signed_in
+from pasc_runtime.cli import call, service_commands
 from task_service.data import read_plan_file
 
 DEFAULT_URL = "http://127.0.0.1:8081"
@@ -25,25 +25,7 @@ Plan = typer.Option(DEFAULT_PLAN, "--plan", help="Plan id")
 
 
 def _call(method: str, url: str, **kwargs: Any) -> httpx.Response:
-    try:
-        response = httpx.request(method, url, timeout=30, auth=signed_in(), **kwargs)
-    except httpx.HTTPError as exc:
-        typer.echo(f"task-service: không kết nối được {url} ({exc})", err=True)
-        raise typer.Exit(1) from exc
-    if response.status_code >= 400:
-        typer.echo(f"Lỗi {response.status_code}:", err=True)
-        try:
-            details = response.json().get("detail", response.text)
-        except ValueError:
-            details = response.text
-        for item in details if isinstance(details, list) else [details]:
-            if isinstance(item, dict):
-                where = ".".join(str(p) for p in item.get("loc", []))
-                typer.echo(f"  {where}: {item.get('msg')}", err=True)
-            else:
-                typer.echo(f"  {item}", err=True)
-        raise typer.Exit(1)
-    return response
+    return call("task-service", method, url, **kwargs)
 
 
 @app.command()

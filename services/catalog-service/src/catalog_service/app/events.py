@@ -82,7 +82,7 @@ def decision_event(terms: DecisionTerms, plan: DecisionPlan, producer: str) -> E
     )
 
 
-_COVERAGE_EVENTS: dict[Transition, type[Event]] = {
+_COVERAGE_EVENTS: dict[Transition, type[Event[contract.Coverage]]] = {
     Transition.COVERAGE_CHANGED: contract.CoverageChanged,
     Transition.FULLY_ONBOARDED: contract.DepartmentFullyOnboarded,
     Transition.REOPENED: contract.DepartmentOnboardingReopened,
@@ -100,7 +100,8 @@ def coverage_event(
         as_of=as_of,
         decision_no=decision_no,
     )
-    return _COVERAGE_EVENTS[transition](producer=producer, payload=payload)  # type: ignore[call-arg]
+    # Validated, not constructed: each class fixes its own event_type and schema_version.
+    return _COVERAGE_EVENTS[transition].model_validate({"producer": producer, "payload": payload})
 
 
 def agency_event(agency: Agency, producer: str) -> Event:

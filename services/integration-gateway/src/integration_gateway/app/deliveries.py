@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,16 +22,17 @@ from integration_gateway.adapters import connector_store
 from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.domain.delivery import Connector, agency_of, backoff_s, webhook_headers
 from pasc_contracts import Event, encode, topic_of
-from pasc_runtime.consumer import BatchHandler, Rejection
+from pasc_runtime.consumer import Rejection
 from pasc_runtime.db import Connection
-from pasc_runtime.leader import leadership
+from pasc_runtime.handlers import EventsHandler
+from pasc_runtime.leader import lead
 from pasc_runtime.tracing import continue_trace
 
 log = logging.getLogger(__name__)
 
 
-def enqueue_handler(topic_name: str) -> BatchHandler:
-    async def enqueue(conn: Connection, events: list[Event]) -> list[Rejection]:
+def enqueue_handler(topic_name: str) -> EventsHandler[Event]:
+    async def enqueue(conn: Connection, events: Sequence[Event]) -> list[Rejection]:
         connectors = [
             c for c in await connector_store.all_connectors(conn, None) if topic_name in c.topics
         ]
@@ -91,10 +93,18 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Only one dispatcher per schema sends at a time (an advisory lock), to keep key order."""
-        async with (
-            leadership(self._url, self._schema, "dispatcher", self._poll * 10) as conn,
-            httpx.AsyncClient(timeout=self._timeout) as client,
-        ):
+        await lead(
+            "connector dispatcher",
+            self._url,
+            self._schema,
+            "dispatcher",
+            self._dispatch_while_leading,
+            poll_s=self._poll * 10,
+            retry_s=1.0,
+        )
+
+    async def _dispatch_while_leading(self, conn: Any) -> None:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
             sealed = await connector_store.seal_plain_secrets(conn, self._vault)
             if sealed:
                 log.info("sealed %d connector secrets stored in clear", sealed)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
 from integration_gateway.adapters import audit, catalog_store, keys_store
+from integration_gateway.app.deliveries import enqueue_handler
 from integration_gateway.app.identity import IngressMessage
 from integration_gateway.app.ingest import (
     IngestOutcome,
@@ -18,41 +20,69 @@ from integration_gateway.app.ingest import (
 from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.domain.bounded_json import loads_bounded
 from integration_gateway.settings import Settings
-from pasc_contracts import Event
+from pasc_contracts import topic
 from pasc_contracts.codec import describe_validation_error
 from pasc_contracts.dvcqg import DVCQG_REQUEST, CapNhatTienDoHoSoMC
-from pasc_contracts.events.catalog import Decision, ProcedureWithdrawn
+from pasc_contracts.events.catalog import (
+    DecisionApplied,
+    ProcedureChanged,
+    ProcedureRegistered,
+    ProcedureWithdrawn,
+)
 from pasc_runtime.consumer import Rejection
 from pasc_runtime.db import Connection
+from pasc_runtime.handlers import EventHandlers
 
 
-async def on_catalog_events(conn: Connection, events: list[Event]) -> list[Rejection]:
+def handlers(delivered: tuple[str, ...]) -> EventHandlers:
+    """The gateway's handlers by event class: the catalog it checks against, the decisions its
+    audit log keeps, and every event of the `delivered` topics queued for the connectors.
+    (The signed ingress carries DVCQG bodies, not events: bootstrap consumes it directly.)"""
+    registry = EventHandlers()
+    # One class a call: mypy checks that the handler takes each (a loop would join them).
+    registry.add(on_procedure_events, ProcedureRegistered)
+    registry.add(on_procedure_events, ProcedureChanged)
+    registry.add(on_procedure_events, ProcedureWithdrawn)
+    registry.add(on_catalog_decisions, DecisionApplied)
+    for topic_name in delivered:
+        registry.add(enqueue_handler(topic_name), *topic(topic_name).events)
+    return registry
+
+
+ProcedureEvent = ProcedureRegistered | ProcedureChanged | ProcedureWithdrawn
+
+
+async def on_procedure_events(
+    conn: Connection, events: Sequence[ProcedureEvent]
+) -> list[Rejection]:
     upserts, withdrawals = [], []
     for event in events:
-        p: Any = event.payload
-        if isinstance(event, ProcedureWithdrawn):
-            withdrawals.append((p.ma_tthc, p.catalog_version))
-        else:
-            upserts.append(
-                (
-                    p.ma_tthc,
-                    p.ten_tthc,
-                    p.agency_code,
-                    p.at_center,
-                    False,
-                    p.catalog_version,
-                    p.thoi_han_giai_quyet,
+        match event:
+            case ProcedureWithdrawn(payload=gone):
+                withdrawals.append((gone.ma_tthc, gone.catalog_version))
+            case ProcedureRegistered(payload=p) | ProcedureChanged(payload=p):
+                upserts.append(
+                    (
+                        p.ma_tthc,
+                        p.ten_tthc,
+                        p.agency_code,
+                        p.at_center,
+                        False,
+                        p.catalog_version,
+                        p.thoi_han_giai_quyet,
+                    )
                 )
-            )
     await catalog_store.upsert(conn, upserts)
     await catalog_store.mark_withdrawn(conn, withdrawals)
     return []
 
 
-async def on_catalog_decisions(conn: Connection, events: list[Event]) -> list[Rejection]:
+async def on_catalog_decisions(
+    conn: Connection, events: Sequence[DecisionApplied]
+) -> list[Rejection]:
     """The audit log keeps every catalog decision next to the gateway's own admin actions."""
     for event in events:
-        decision: Decision = event.payload  # type: ignore[assignment]
+        decision = event.payload
         await audit.record(
             conn,
             actor=f"{event.producer}:{decision.recorded_by or 'unknown'}",

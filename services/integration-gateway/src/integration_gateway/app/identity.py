@@ -15,9 +15,11 @@ from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.domain.identity import (
     hash_key,
     issue_key,
-    key_id_of,
     key_matches,
     signature_matches,
+)
+from integration_gateway.domain.identity import (
+    key_id_of as key_id_of,  # re-exported: routes name a presented key by its id
 )
 from integration_gateway.domain.normalize import UNIT_CODE
 from pasc_contracts.codec import DecodeError

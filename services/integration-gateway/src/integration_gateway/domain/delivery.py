@@ -73,7 +73,7 @@ class Connector:
 
 
 def agency_of(event: Event) -> str | None:
-    payload: BaseModel = event.payload  # type: ignore[attr-defined]
+    payload: BaseModel = event.payload
     dossier = getattr(payload, "dossier", None)
     found = getattr(dossier, "agency_code", None) or getattr(payload, "agency_code", None)
     return str(found) if found else None

@@ -21,11 +21,11 @@ from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import CollectorRegistry
 
 from pasc_contracts import DecodeError, Event, Topic, decode
-from pasc_contracts.topics import REPORTING, consumed_by
+from pasc_runtime.consumer import BatchHandler
 from pasc_runtime.db import Connection, migrate_service
 from pasc_runtime.kafka import client_options
 from reporting_service.adapters import kafka_topics, locks
-from reporting_service.app.handlers import Handler, Handlers
+from reporting_service.app.handlers import Handlers
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.settings import Settings
 
@@ -76,7 +76,7 @@ async def _replay_topic(
     partitions: list[TopicPartition],
     conn: Connection,
     topic: Topic,
-    handler: Handler,
+    handler: BatchHandler,
     batch_size: int,
 ) -> TopicReplay:
     result = TopicReplay(topic.name)
@@ -114,10 +114,8 @@ async def rebuild(
 ) -> RebuildResult:
     started = time.perf_counter()
     await migrate_service(settings, [migrations])
-    handlers = Handlers(
-        settings.db_schema, ReportingMetrics.create(CollectorRegistry())
-    ).for_topics()
-    topics = [t for t in consumed_by(REPORTING) if t.name in handlers]
+    handlers = Handlers(settings.db_schema, ReportingMetrics.create(CollectorRegistry())).registry()
+    topics = handlers.topics()
     conn = await asyncpg.connect(
         settings.database_url, server_settings={"search_path": settings.db_schema}
     )
@@ -147,7 +145,7 @@ async def rebuild(
                     await kafka_topics.partitions(admin, [topic.name]),
                     conn,
                     topic,
-                    handlers[topic.name],
+                    handlers.for_topic(topic),
                     settings.rebuild_batch_size,
                 )
                 result.topics.append(replay)

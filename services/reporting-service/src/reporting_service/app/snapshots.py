@@ -21,8 +21,8 @@ import asyncpg
 
 from pasc_contracts import now_vn
 from pasc_contracts.events.kpi import KpiSnapshotPublished
-from pasc_runtime.db import UNAVAILABLE, Connection
-from pasc_runtime.leader import leadership
+from pasc_runtime.db import Connection
+from pasc_runtime.leader import lead
 from pasc_runtime.outbox import stage
 from reporting_service.adapters import catalog_store, kpi_queries, locks, plan_store
 from reporting_service.app.kpi import agency_names, index766
@@ -136,33 +136,27 @@ class SnapshotPublisher:
         return len(round_.events)
 
     async def _run(self) -> None:
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except UNAVAILABLE as exc:
-                log.warning(
-                    "kpi snapshots: database unavailable (%s); retrying", type(exc).__name__
-                )
-            except Exception:
-                log.exception("kpi snapshots failed; retrying")
-            await asyncio.sleep(self._settings.snapshot_debounce_s)
+        s = self._settings
+        await lead(
+            "kpi snapshots",
+            s.database_url,
+            s.db_schema,
+            "kpi_snapshots",
+            self._publish_while_leading,
+            poll_s=s.snapshot_interval_s,
+            retry_s=s.snapshot_debounce_s,
+        )
 
     def _on_notify(self, *_: Any) -> None:
         self._changed.set()
 
-    async def _lead(self) -> None:
-        s = self._settings
-        async with leadership(
-            s.database_url, s.db_schema, "kpi_snapshots", s.snapshot_interval_s
-        ) as conn:
-            await conn.add_listener(locks.changed_channel(s.db_schema), self._on_notify)
-            while True:
-                reason = "changed" if self._changed.is_set() else "interval"
-                self._changed.clear()  # before the round: a change during it triggers the next
-                await self.publish_round(reason)
-                await self._wait_for_next(time.monotonic())
+    async def _publish_while_leading(self, conn: Connection) -> None:
+        await conn.add_listener(locks.changed_channel(self._settings.db_schema), self._on_notify)
+        while True:
+            reason = "changed" if self._changed.is_set() else "interval"
+            self._changed.clear()  # before the round: a change during it triggers the next
+            await self.publish_round(reason)
+            await self._wait_for_next(time.monotonic())
 
     async def _wait_for_next(self, last: float) -> None:
         """Until the figures changed (no sooner than the debounce) or the interval elapsed."""

@@ -1,31 +1,76 @@
 """Consumers of task-service: thin; the rules live in domain/, the use cases in service.py.
 
-Each event runs in its own savepoint: an event the domain refuses is dead-lettered with the
+One registry keyed by event class (`handlers(service)`); the topics it consumes follow from it.
+Each submission runs in its own savepoint: an event the domain refuses is dead-lettered with the
 field and reason, and leaves nothing behind; the others in the batch apply.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from pasc_contracts import Event
 from pasc_contracts.events import catalog
 from pasc_contracts.events.plan import MonthlyReportSubmitted, ProgressSubmitted
-from pasc_runtime.consumer import BatchHandler, Rejection
+from pasc_runtime.consumer import Rejection
 from pasc_runtime.db import Connection
+from pasc_runtime.handlers import EventHandlers
 from task_service.app.service import TaskService
 from task_service.domain.errors import DomainError
 from task_service.domain.progress import Progress
 
 log = logging.getLogger(__name__)
 
+Submission = ProgressSubmitted | MonthlyReportSubmitted
+Onboarding = catalog.DepartmentFullyOnboarded | catalog.DepartmentOnboardingReopened
 
-def submissions_handler(service: TaskService) -> BatchHandler:
-    """plan.submissions.v1: agencies' progress and monthly reports, authenticated by the gateway."""
 
-    async def apply(conn: Connection, event: Event) -> None:
-        if isinstance(event, ProgressSubmitted):
-            p = event.payload
+def handlers(service: TaskService) -> EventHandlers:
+    """plan.submissions.v1: agencies' progress and monthly reports, authenticated by the gateway;
+    catalog.agencies.v1: a department 100% onboarded (or reopened) moves task 11's deadline."""
+    registry = EventHandlers()
+
+    async def on_submissions(conn: Connection, events: Sequence[Submission]) -> list[Rejection]:
+        rejections = []
+        for event in events:
+            try:
+                async with conn.transaction():
+                    await _apply_submission(service, conn, event)
+            except DomainError as exc:
+                rejections.append(Rejection(event, f"{exc.field}: {exc.reason}"))
+        return rejections
+
+    async def on_onboarding(conn: Connection, events: Sequence[Onboarding]) -> list[Rejection]:
+        for event in events:
+            fully = isinstance(event, catalog.DepartmentFullyOnboarded)
+            coverage = event.payload
+            sent = await service.department_onboarding(
+                conn, coverage.agency_code, fully=fully, as_of=coverage.as_of
+            )
+            log.info(
+                "%s %s (as of %s): %d deadline events",
+                coverage.agency_code,
+                "fully onboarded" if fully else "reopened",
+                coverage.as_of,
+                sent,
+            )
+        return []
+
+    registry.add(on_submissions, ProgressSubmitted)
+    registry.add(on_submissions, MonthlyReportSubmitted)
+    registry.add(on_onboarding, catalog.DepartmentFullyOnboarded)
+    registry.add(on_onboarding, catalog.DepartmentOnboardingReopened)
+    registry.ignore(
+        catalog.AgencyRegistered,
+        catalog.CoverageChanged,
+        reason="agency records and coverage figures: reporting's concern, not the plan's",
+    )
+    return registry
+
+
+async def _apply_submission(service: TaskService, conn: Connection, event: Submission) -> None:
+    match event:
+        case ProgressSubmitted(payload=p):
             await service.report_progress(
                 conn,
                 plan_id=p.plan_id,
@@ -42,8 +87,7 @@ def submissions_handler(service: TaskService) -> BatchHandler:
                 ),
                 at=p.submitted_at,
             )
-        elif isinstance(event, MonthlyReportSubmitted):
-            m = event.payload
+        case MonthlyReportSubmitted(payload=m):
             await service.receive_monthly_report(
                 conn,
                 plan_id=m.plan_id,
@@ -52,42 +96,3 @@ def submissions_handler(service: TaskService) -> BatchHandler:
                 summary=m.summary,
                 at=m.submitted_at,
             )
-
-    async def handle(conn: Connection, events: list[Event]) -> list[Rejection]:
-        rejections = []
-        for event in events:
-            try:
-                async with conn.transaction():
-                    await apply(conn, event)
-            except DomainError as exc:
-                rejections.append(Rejection(event, f"{exc.field}: {exc.reason}"))
-        return rejections
-
-    return handle
-
-
-def catalog_agencies_handler(service: TaskService) -> BatchHandler:
-    """catalog.agencies.v1: a department 100% onboarded (or reopened) moves task 11's deadline."""
-
-    async def handle(conn: Connection, events: list[Event]) -> list[Rejection]:
-        for event in events:
-            if isinstance(event, catalog.DepartmentFullyOnboarded):
-                fully = True
-            elif isinstance(event, catalog.DepartmentOnboardingReopened):
-                fully = False
-            else:
-                continue  # coverage figures and agency records: not this service's concern
-            coverage = event.payload
-            sent = await service.department_onboarding(
-                conn, coverage.agency_code, fully=fully, as_of=coverage.as_of
-            )
-            log.info(
-                "%s %s (as of %s): %d deadline events",
-                coverage.agency_code,
-                "fully onboarded" if fully else "reopened",
-                coverage.as_of,
-                sent,
-            )
-        return []
-
-    return handle

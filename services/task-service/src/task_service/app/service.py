@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from pasc_contracts import Event
 from pasc_contracts.events import plan as ev
@@ -23,6 +25,8 @@ from task_service.domain.errors import DomainError, forbidden, not_found
 from task_service.domain.loading import diff
 from task_service.domain.plan import PlanDocument
 from task_service.domain.progress import Outcome, Progress, change_status, report_progress
+
+E = TypeVar("E", bound=Event)
 
 
 @dataclass
@@ -53,28 +57,32 @@ class TaskService:
 
     # -- events ---------------------------------------------------------------------------
 
-    def _event(self, cls: type[Event], payload: Any, at: datetime | None = None) -> Event:
-        return cls(producer=self.producer, occurred_at=at or self.clock.now(), payload=payload)
+    def _event(self, cls: type[E], payload: BaseModel, at: datetime | None = None) -> E:
+        # Validated rather than constructed: the subclass fixes event_type and schema_version,
+        # and a payload of the wrong model is refused here, not by a consumer.
+        return cls.model_validate(
+            {"producer": self.producer, "occurred_at": at or self.clock.now(), "payload": payload}
+        )
 
     async def _emit(self, conn: Connection, events: Sequence[Event]) -> int:
         """Stage the events (published after commit) and keep each assignment's history."""
         await stage(conn, events)
-        await store.append_history(
-            conn,
-            [
-                (
-                    e.payload.plan_id,
-                    e.payload.task_no,
-                    e.payload.agency_code,
-                    e.event_id,
-                    e.event_type,
-                    e.occurred_at,
-                    e.payload.model_dump_json(),
+        history = []
+        for e in events:
+            ref = e.payload
+            if isinstance(ref, TaskRef):
+                history.append(
+                    (
+                        ref.plan_id,
+                        ref.task_no,
+                        ref.agency_code,
+                        e.event_id,
+                        e.event_type,
+                        e.occurred_at,
+                        ref.model_dump_json(),
+                    )
                 )
-                for e in events
-                if isinstance(getattr(e, "payload", None), TaskRef)
-            ],
-        )
+        await store.append_history(conn, history)
         return len(events)
 
     # -- plans ----------------------------------------------------------------------------
@@ -317,7 +325,7 @@ class TaskService:
             previous_percent=a.state.percent,
             reason=outcome.reason,
         )
-        events = [self._event(ev.TaskProgressReported, report, at)]
+        events: list[Event] = [self._event(ev.TaskProgressReported, report, at)]
         events += self._status_events(a, outcome, at)
         await self._emit(conn, events)
         return a
@@ -460,14 +468,14 @@ class TaskService:
                 (r.agency_code, r.month) for r in await store.monthly_reports(conn, plan_id)
             }
             for missing in alerts.missing_reports(row.document, row.issue_date, received, today):
-                payload = ev.MonthlyReport(
+                report = ev.MonthlyReport(
                     report_ref=f"{plan_id}:{missing.agency_code}:{missing.month}",
                     plan_id=plan_id,
                     agency_code=missing.agency_code,
                     month=missing.month,
                     due_on=missing.due_on,
                 )
-                candidates[missing.key] = self._event(ev.MonthlyReportMissing, payload, now)
+                candidates[missing.key] = self._event(ev.MonthlyReportMissing, report, now)
         claimed = await store.claim_alerts(conn, list(candidates))
         events = [candidates[k] for k in sorted(claimed)]
         await self._emit(conn, events)

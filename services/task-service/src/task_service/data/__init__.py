@@ -12,7 +12,10 @@ CAN_THO_2023 = Path(__file__).with_name("can-tho-2023.yaml")
 
 def read_plan_file(path: Path) -> dict[str, Any]:
     """A plan file (YAML, or JSON which YAML reads too) as a JSON-ready document."""
-    return _jsonable(yaml.safe_load(path.read_text(encoding="utf-8")))
+    document = _jsonable(yaml.safe_load(path.read_text(encoding="utf-8")))
+    if not isinstance(document, dict):
+        raise ValueError(f"{path.name}: a plan file is a mapping, not {type(document).__name__}")
+    return document
 
 
 def _jsonable(value: Any) -> Any:

@@ -13,11 +13,10 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pasc_contracts.events.plan import PlanDuty, PlanInfo, TaskRegistration
+from pasc_contracts.events.plan import DeadlineKind, PlanDuty, PlanInfo, TaskRegistration
 from task_service.domain.agencies import Agency, AgencyGroup, AgencyKind
 from task_service.domain.deadlines import (
     Anchors,
-    DeadlineKind,
     DeadlineSpec,
     DeadlineTextError,
     Due,
@@ -180,8 +179,8 @@ class PlanDocument(_Strict):
                 )
             if target in seen:
                 raise ValueError(f"nhiệm vụ {task.number}: thời hạn theo nhau thành vòng {seen}")
-            seen.append(target)  # type: ignore[arg-type]
-            current = self.task_of(target)  # type: ignore[arg-type]
+            seen.append(target)
+            current = self.task_of(target)
 
     # -- lookups ---------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from catalog_service.domain.agencies import REFERENCE_AGENCIES
 from catalog_service.domain.coverage import coverage_by_agency
 from catalog_service.domain.procedures import MA_TTHC, Placement
 from catalog_service.domain.rows import ParsedRow, parse_row, read_csv, write_csv
-from catalog_service.domain.synthetic import generate, to_csv_rows
+from pasc_simulator.synthetic_catalog import generate, to_csv_rows
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tthc-synthetic.csv"
+SHIPPED = Path(__file__).resolve().parents[2] / "services/catalog-service/data/tthc-synthetic.csv"
 
 
 def test_same_seed_same_catalog_other_seed_other_catalog() -> None:

@@ -4,6 +4,10 @@ About 1,500 procedures of the 20 city-level agencies, with national-format codes
 excluded under point a or b, mixed online levels, and a known onboarding state: SNGV has every
 procedure at the Center, SKHCN exactly one not yet moved (the demo moves it), STNMT and SCT a
 few. Names are plausible, not the city's official list.
+
+It writes catalog-service's own import rows (its agencies, procedure data and CSV columns), so
+the file it makes is one the catalog takes: `pasc catalog generate-synthetic` writes it, and
+services/catalog-service/data/tthc-synthetic.csv is its output for the default seed.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from dataclasses import dataclass, replace
 from catalog_service.domain.agencies import REFERENCE_AGENCIES
 from catalog_service.domain.procedures import CapThucHien, ProcedureData
 from catalog_service.domain.rows import to_row
-from catalog_service.domain.synthetic_fields import FIELDS
 from pasc_contracts.events.catalog import MucDoDvc
+from pasc_simulator.synthetic_fields import FIELDS
 
 DEFAULT_SEED = 2023
 EXCLUDED_COUNT = 36
@@ -37,7 +41,7 @@ class SyntheticRow:
 
 
 def generate(seed: int = DEFAULT_SEED) -> list[SyntheticRow]:
-    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
+    rng = random.Random(seed)
     names = {a.code: a.name for a in REFERENCE_AGENCIES}
     slots = [
         (agency, field, name)
