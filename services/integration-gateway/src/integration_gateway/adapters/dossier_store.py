@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from integration_gateway.domain.dossier_rules import DossierState
 from pasc_runtime.db import Connection
@@ -56,6 +57,18 @@ async def load(conn: Connection, ma_ho_so: list[str]) -> dict[str, DossierState]
 async def save(conn: Connection, states: list[DossierState]) -> None:
     if states:
         await conn.execute(_UPSERT, *DOSSIERS.arrays(states))
+
+
+async def record_new_steps(conn: Connection, steps: list[tuple[UUID, str]]) -> set[UUID]:
+    """Record processing steps (id, MaHoSo); the ids of those not recorded before."""
+    rows = await conn.fetch(
+        "INSERT INTO processing_steps (step_id, ma_ho_so)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING"
+        " RETURNING step_id",
+        [step_id for step_id, _ in steps],
+        [ma_ho_so for _, ma_ho_so in steps],
+    )
+    return {r["step_id"] for r in rows}
 
 
 async def public_view(conn: Any, ma_ho_so: str) -> dict[str, Any] | None:
