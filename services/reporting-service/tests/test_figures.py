@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 
 from pasc_contracts import VN_TZ
@@ -95,3 +95,20 @@ def test_rates_are_fractions_and_none_without_a_denominator() -> None:
     assert (f.online_rate, f.digitized_rate, f.on_time_rate, f.electronic_result_rate) == (
         0.5, 0.75, 0.8, 0.2,
     )  # fmt: skip
+
+
+def test_the_facts_are_the_snapshots_fields_by_name() -> None:
+    snap = DossierReceived.example().payload.dossier.model_copy(
+        update={"reused_from_national_db": True, "paid_online": True, "ma_linh_vuc": None}
+    )
+    f = DossierFacts.of(snap)
+    derived = {"ma_linh_vuc", "digitized", "reused"}
+    for name in {field.name for field in fields(DossierFacts)} - derived:
+        assert getattr(f, name) == getattr(snap, name), name
+    assert (f.ma_linh_vuc, f.reused, f.reused_from_national_db) == ("", True, True)
+    assert (
+        contributions(f)[RollupKey(f.received_day, "SXD", "1.001234", "")][
+            "reused_from_national_db"
+        ]
+        == 1
+    )
