@@ -358,3 +358,34 @@ async def test_a_failing_external_system_gets_every_event_once_in_order(
             if b["payload"]["dossier"]["ma_ho_so"] == f"{run}-{dossier}"
         ]
         assert revisions == [1, 2, 3, 4]
+
+
+async def test_the_ingress_reads_the_body_by_its_service_field_not_its_bytes(
+    gateway: RunningService, catalog_ready: dict[str, str], kafka_bootstrap: str
+) -> None:
+    """A valid DongBoHoSoMC whose TenTTHC reads "CapNhatTienDoHoSoMC" is a dossier: the body's
+    own `service` field chooses the parser (a discriminated union), never its bytes."""
+    key = await issue_key(gateway, "SXD")
+    await asyncio.sleep(6)  # the verifier caches an agency's keys for 5 s; other tests keyed SXD
+    run = f"KA-{uuid.uuid4().hex[:8]}"
+    ambiguous = record(f"{run}-AMB", catalog_ready["sxd_a"], TenTTHC="CapNhatTienDoHoSoMC")
+    value = json.dumps(body(ambiguous), ensure_ascii=False).encode()
+    assert b'"CapNhatTienDoHoSoMC"' in value
+    stamp, message_id = str(int(time.time())), f"{run}-1"
+    headers = [
+        ("x-pasc-agency", b"SXD"),
+        ("x-pasc-timestamp", stamp.encode()),
+        ("x-pasc-message-id", message_id.encode()),
+        ("x-pasc-signature", sign(key, stamp, message_id, value).encode()),
+    ]
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait("gateway.ingress.dvcqg.v1", value, key=b"SXD", headers=headers)
+    finally:
+        await producer.stop()
+
+    events = await lifecycle_of(kafka_bootstrap, run, want=1)
+    assert [(e["event_type"], e["payload"]["dossier"]["ma_ho_so"]) for e in events] == [
+        ("dossier.received", f"{run}-AMB")
+    ]

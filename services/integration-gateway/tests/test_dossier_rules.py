@@ -8,6 +8,7 @@ import pytest
 
 from integration_gateway.domain.dossier_rules import Accepted, Refused, translate
 from pasc_contracts.dvcqg import HoSoMC
+from pasc_contracts.events.dossier import DossierSnapshot
 
 
 def record(**changes: Any) -> HoSoMC:
@@ -140,3 +141,18 @@ def test_another_agency_cannot_change_a_dossier() -> None:
     first = accept(record())
     outcome = translate(record(TrangThaiHoSo=4), "STP", None, first.state, doc_ref=ref)
     assert isinstance(outcome, Refused) and outcome.code == "other_agency"
+
+
+def test_the_snapshot_is_the_states_published_fields_by_name_and_valid() -> None:
+    docs = [
+        {"TepDinhKemId": "f1", "DuocLayTuKhoDMQG": 1, "DuocSoHoa": 1},
+        {"TepDinhKemId": "f2", "DuocTaiSuDung": 1},
+    ]
+    state = accept(record(TaiLieuNop=docs, DuocThanhToanTrucTuyen=1)).state
+    snap = state.snapshot()
+    assert (snap.reused_data, snap.reused_from_national_db, snap.paid_online) == (True, True, True)
+    published = snap.model_dump()
+    assert published == state.model_dump(exclude={"submitted_docs", "digitized_docs"})
+    assert DossierSnapshot.model_validate(published) == snap  # nothing unchecked is published
+    only_own = accept(record(TaiLieuNop=docs[1:])).state.snapshot()
+    assert (only_own.reused_data, only_own.reused_from_national_db) == (True, False)

@@ -36,10 +36,16 @@ class KpiFigures(Contract):
     stopped: Count = Field(default=None, ge=0, description="Received, then stopped (8).")
     postal: Count = Field(default=None, ge=0, description="Received by public postal service.")
     reused: Count = Field(default=None, ge=0, description="Received reusing data (DMQG or own).")
+    reused_from_national_db: Count = Field(
+        default=None, ge=0, description="Received with a document from the national databases."
+    )
     paid_online: Count = Field(default=None, ge=0, description="Received and paid online.")
     electronic_result: Count = Field(default=None, ge=0, description="Processed, e-result.")
     postal_rate: Rate = Field(default=None, ge=0, le=1, description="postal / received")
     reused_rate: Rate = Field(default=None, ge=0, le=1, description="reused / received")
+    reused_from_national_db_rate: Rate = Field(
+        default=None, ge=0, le=1, description="reused_from_national_db / received"
+    )
     paid_online_rate: Rate = Field(default=None, ge=0, le=1, description="paid_online / received")
     electronic_result_rate: Rate = Field(
         default=None, ge=0, le=1, description="electronic_result / processed"

@@ -277,16 +277,7 @@ async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any])
             outcome.results.append(RecordResult(item.MaHoSo, True))
             fresh.append((_step_id(item, ctx.pseudonym_secret), item))
     if fresh:
-        new_ids = {
-            r["step_id"]
-            for r in await conn.fetch(
-                "INSERT INTO processing_steps (step_id, ma_ho_so)"
-                " SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING"
-                " RETURNING step_id",
-                [i for i, _ in fresh],
-                [s.MaHoSo for _, s in fresh],
-            )
-        }
+        new_ids = await dossier_store.record_new_steps(conn, [(i, s.MaHoSo) for i, s in fresh])
         for step_id, step in fresh:
             if step_id in new_ids:
                 outcome.events.append(_step_event(step_id, step, ctx.agency))

@@ -7,13 +7,15 @@ Department systems sync periodically, so intermediate statuses are often skipped
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from pydantic import Field
 
 from pasc_contracts import Event
 from pasc_contracts.dvcqg import HoSoMC
 from pasc_contracts.events import dossier as ev
-from pasc_contracts.events.dossier import DossierSnapshot, KenhThucHien, LoaiDoiTuong
+from pasc_contracts.events.dossier import DossierSnapshot, KenhThucHien
 from pasc_contracts.events.dossier import TrangThaiHoSo as S
 
 PRODUCER = "integration-gateway"
@@ -28,62 +30,29 @@ STATUS_EVENTS: dict[S, type[Event]] = {
 }
 
 
-@dataclass(frozen=True)
-class DossierState:
-    """What the gateway keeps of a dossier: the figures' facts, never personal data."""
+class DossierState(DossierSnapshot):
+    """What the gateway keeps of a dossier: the facts it publishes (DossierSnapshot, the one
+    definition of a dossier's fields, from the gateway's table to reporting's read model) and
+    the keyed references of its documents behind the snapshot's counts, which never leave the
+    gateway. No personal data."""
 
-    ma_ho_so: str
-    ma_tthc: str
-    ma_linh_vuc: str | None
-    agency_code: str
-    kenh_thuc_hien: KenhThucHien
-    loai_doi_tuong: LoaiDoiTuong | None
-    applicant_id: str | None
-    trang_thai_ho_so: S
-    ngay_tiep_nhan: datetime
-    ngay_hen_tra: datetime
-    due_at_in_force: datetime
-    supplement_count: int
-    ngay_ket_thuc_xu_ly: datetime | None
-    ngay_tra: datetime | None
-    submitted_docs: frozenset[str]
-    digitized_docs: frozenset[str]
-    digitized: bool
-    reused_data: bool
-    electronic_result: bool
-    paid_online: bool
-    revision: int
-    due_derived: bool = False
+    revision: int = Field(ge=0, description="0 until the dossier's first event.")
+    submitted_docs: frozenset[str] = frozenset()
+    digitized_docs: frozenset[str] = frozenset()
 
     def snapshot(self) -> DossierSnapshot:
-        return DossierSnapshot(
-            ma_ho_so=self.ma_ho_so,
-            ma_tthc=self.ma_tthc,
-            ma_linh_vuc=self.ma_linh_vuc,
-            agency_code=self.agency_code,
-            kenh_thuc_hien=self.kenh_thuc_hien,
-            loai_doi_tuong=self.loai_doi_tuong,
-            applicant_id=self.applicant_id,
-            trang_thai_ho_so=self.trang_thai_ho_so,
-            ngay_tiep_nhan=self.ngay_tiep_nhan,
-            ngay_hen_tra=self.ngay_hen_tra,
-            due_at_in_force=self.due_at_in_force,
-            supplement_count=self.supplement_count,
-            ngay_ket_thuc_xu_ly=self.ngay_ket_thuc_xu_ly,
-            ngay_tra=self.ngay_tra,
-            digitized=self.digitized,
-            reused_data=self.reused_data,
-            electronic_result=self.electronic_result,
-            paid_online=self.paid_online,
-            documents_submitted=len(self.submitted_docs | self.digitized_docs),
-            documents_digitized=len(self.digitized_docs),
-            revision=self.revision,
-            due_derived=self.due_derived,
+        """The published part, by field name. Not validated again: every value was when this
+        state was built, and a state is only published at a revision of 1 or more."""
+        return DossierSnapshot.model_construct(
+            **{name: getattr(self, name) for name in SNAPSHOT_FIELDS}
         )
 
     def facts(self) -> tuple[object, ...]:
         """Everything but the revision: equal facts mean nothing to publish."""
         return tuple(v for k, v in self.__dict__.items() if k != "revision")
+
+
+SNAPSHOT_FIELDS = tuple(DossierSnapshot.model_fields)
 
 
 @dataclass(frozen=True)
@@ -218,6 +187,8 @@ def state_from(
         for i, d in enumerate(rec.TaiLieuNop)
         if not d.IsDeleted
     )
+    all_submitted = submitted | (previous.submitted_docs if previous else frozenset())
+    all_digitized = docs | (previous.digitized_docs if previous else frozenset())
     return DossierState(
         ma_ho_so=rec.MaHoSo,
         ma_tthc=rec.MaTTHC,
@@ -233,12 +204,15 @@ def state_from(
         supplement_count=len(supplements),
         ngay_ket_thuc_xu_ly=rec.NgayKetThucXuLy,
         ngay_tra=rec.NgayTra,
-        submitted_docs=submitted | (previous.submitted_docs if previous else frozenset()),
-        digitized_docs=docs | (previous.digitized_docs if previous else frozenset()),
+        submitted_docs=all_submitted,
+        digitized_docs=all_digitized,
         digitized=rec.HoSoCoThanhPhanSoHoa == 1 or bool(docs),
         reused_data=any(d.DuocTaiSuDung == 1 or d.DuocLayTuKhoDMQG == 1 for d in rec.TaiLieuNop),
+        reused_from_national_db=any(d.DuocLayTuKhoDMQG == 1 for d in rec.TaiLieuNop),
         electronic_result=any(g.DuongDanTepTinKetQua for g in rec.DanhSachGiayToKetQua),
         paid_online=rec.DuocThanhToanTrucTuyen == 1,
+        documents_submitted=len(all_submitted | all_digitized),
+        documents_digitized=len(all_digitized),
         revision=previous.revision if previous else 0,
         due_derived=due_derived,
     )
@@ -252,7 +226,7 @@ class _Emitter:
         self.events: list[Event] = []
 
     def emit(self, cls: type[Event], state: DossierState, **extra: object) -> None:
-        self.state = replace(state, revision=self.state.revision + 1)
+        self.state = state.model_copy(update={"revision": self.state.revision + 1})
         payload = {"dossier": self.state.snapshot(), **extra}
         self.events.append(cls.model_validate({"producer": PRODUCER, "payload": payload}))
 
@@ -303,7 +277,13 @@ def _received(new: DossierState) -> tuple[DossierState, list[Event]]:
     first = (
         new
         if at_reception
-        else replace(new, trang_thai_ho_so=S.DA_TIEP_NHAN, ngay_ket_thuc_xu_ly=None, ngay_tra=None)
+        else new.model_copy(
+            update={
+                "trang_thai_ho_so": S.DA_TIEP_NHAN,
+                "ngay_ket_thuc_xu_ly": None,
+                "ngay_tra": None,
+            }
+        )
     )
     out.emit(ev.DossierReceived, first)
     if not at_reception:

@@ -24,22 +24,10 @@ from pasc_contracts import DecodeError, Event, Topic, decode
 from pasc_runtime.consumer import BatchHandler
 from pasc_runtime.db import Connection, migrate_service
 from pasc_runtime.kafka import client_options
-from reporting_service.adapters import kafka_topics, locks
+from reporting_service.adapters import kafka_topics, locks, replay_store
 from reporting_service.app.handlers import Handlers
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.settings import Settings
-
-READ_MODEL_TABLES = (
-    "kpi_daily",
-    "dossiers",
-    "procedures",
-    "agencies",
-    "coverage",
-    "decisions",
-    "plans",
-    "plan_tasks",
-    "monthly_reports",
-)
 
 
 @dataclass
@@ -58,11 +46,7 @@ class RebuildResult:
 
 async def _fresh(conn: Connection, events: list[Event]) -> list[Event]:
     """Events not replayed before in this rebuild (a topic may hold the same event twice)."""
-    rows = await conn.fetch(
-        "INSERT INTO replayed SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
-        list(dict.fromkeys(e.event_id for e in events)),
-    )
-    fresh_ids = {r["event_id"] for r in rows}
+    fresh_ids = await replay_store.first_replays(conn, [e.event_id for e in events])
     fresh = []
     for event in events:
         if event.event_id in fresh_ids:
@@ -134,11 +118,7 @@ async def rebuild(
         async with conn.transaction():
             await locks.own_read_model(conn, settings.db_schema)
             progress("read model locked; replaying")
-            for table in READ_MODEL_TABLES:
-                await conn.execute(f"DELETE FROM {table}")  # noqa: S608 (a constant)
-            await conn.execute(
-                "CREATE TEMP TABLE replayed (event_id uuid PRIMARY KEY) ON COMMIT DROP"
-            )
+            await replay_store.empty_read_model(conn)
             for topic in topics:
                 replay = await _replay_topic(
                     consumer,

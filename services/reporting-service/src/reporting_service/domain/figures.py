@@ -22,6 +22,7 @@ COUNTS = (
     "postal",
     "digitized",
     "reused",
+    "reused_from_national_db",
     "paid_online",
     "refused",
     "withdrawn",
@@ -52,14 +53,15 @@ def contributions(facts: DossierFacts) -> dict[RollupKey, dict[str, int]]:
     rows: dict[RollupKey, dict[str, int]] = {
         received_key: {
             "received": 1,
-            "online": int(facts.channel == ONLINE),
-            "postal": int(facts.channel == POSTAL),
+            "online": int(facts.kenh_thuc_hien == ONLINE),
+            "postal": int(facts.kenh_thuc_hien == POSTAL),
             "digitized": int(facts.digitized),
             "reused": int(facts.reused),
+            "reused_from_national_db": int(facts.reused_from_national_db),
             "paid_online": int(facts.paid_online),
-            "refused": int(facts.status == REFUSED),
-            "withdrawn": int(facts.status == WITHDRAWN),
-            "stopped": int(facts.status == STOPPED),
+            "refused": int(facts.trang_thai_ho_so == REFUSED),
+            "withdrawn": int(facts.trang_thai_ho_so == WITHDRAWN),
+            "stopped": int(facts.trang_thai_ho_so == STOPPED),
         }
     }
     processed_day = facts.processed_day
@@ -71,7 +73,7 @@ def contributions(facts: DossierFacts) -> dict[RollupKey, dict[str, int]]:
             processed=1,
             on_time=int(on_time),
             late=int(not on_time),
-            result_returned=int(facts.status == RESULT_RETURNED),
+            result_returned=int(facts.trang_thai_ho_so == RESULT_RETURNED),
             electronic_result=int(facts.electronic_result),
         )
     return rows
@@ -111,6 +113,7 @@ class Figures:
     postal: int = 0
     digitized: int = 0
     reused: int = 0
+    reused_from_national_db: int = 0
     paid_online: int = 0
     refused: int = 0
     withdrawn: int = 0
@@ -145,6 +148,10 @@ class Figures:
         return rate(self.reused, self.received)
 
     @property
+    def reused_from_national_db_rate(self) -> float | None:
+        return rate(self.reused_from_national_db, self.received)
+
+    @property
     def paid_online_rate(self) -> float | None:
         return rate(self.paid_online, self.received)
 
@@ -161,6 +168,7 @@ class Figures:
             "postal_rate": self.postal_rate,
             "digitized_rate": self.digitized_rate,
             "reused_rate": self.reused_rate,
+            "reused_from_national_db_rate": self.reused_from_national_db_rate,
             "paid_online_rate": self.paid_online_rate,
             "electronic_result_rate": self.electronic_result_rate,
         }

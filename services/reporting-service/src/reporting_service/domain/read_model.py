@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from pasc_contracts import VN_TZ
-from pasc_contracts.events.dossier import DossierSnapshot
+from pasc_contracts.events.dossier import DossierSnapshot, KenhThucHien, TrangThaiHoSo
 
 IN_PROCESS = frozenset({2, 4, 5, 6})
 PROCESSED = frozenset({9, 10})
@@ -38,15 +38,20 @@ def digitized(snap: DossierSnapshot) -> bool:
 
 @dataclass(frozen=True)
 class DossierFacts:
-    """What the figures need of one dossier, as of its latest revision (no personal data)."""
+    """What the figures need of one dossier, as of its latest revision (no personal data).
+
+    Each field is the DossierSnapshot field of the same name, copied by name (`of`), except
+    the two reporting derives: `digitized` (every document digitized) and `reused` (reused or
+    taken from the national databases). adapters/read_model_store derives the table from it.
+    """
 
     ma_ho_so: str
     revision: int
     ma_tthc: str
     ma_linh_vuc: str
     agency_code: str
-    status: int
-    channel: int
+    trang_thai_ho_so: TrangThaiHoSo
+    kenh_thuc_hien: KenhThucHien
     ngay_tiep_nhan: datetime
     ngay_hen_tra: datetime
     due_at_in_force: datetime
@@ -55,6 +60,7 @@ class DossierFacts:
     ngay_tra: datetime | None
     digitized: bool
     reused: bool
+    reused_from_national_db: bool
     electronic_result: bool
     paid_online: bool
 
@@ -71,7 +77,7 @@ class DossierFacts:
     def processed_day(self) -> date | None:
         """The day a processed dossier (status 9 or 10) counts as processed; None otherwise."""
         finished = self.finished_at
-        if self.status not in PROCESSED or finished is None:
+        if self.trang_thai_ho_so not in PROCESSED or finished is None:
             return None
         return vn_day(finished)
 
@@ -85,12 +91,12 @@ class DossierFacts:
 
     @property
     def in_process(self) -> bool:
-        return self.status in IN_PROCESS
+        return self.trang_thai_ho_so in IN_PROCESS
 
     @property
     def closed_at(self) -> datetime | None:
         """When a closed dossier closed (NgayKetThucXuLy, else NgayTra); None while open."""
-        return self.finished_at if self.status in CLOSED else None
+        return self.finished_at if self.trang_thai_ho_so in CLOSED else None
 
     def in_process_at(self, moment: datetime) -> bool:
         """Received by `moment` and not closed by then.
@@ -115,29 +121,23 @@ class DossierFacts:
         """
         if not self.in_process_at(moment) or self.due_at_in_force >= moment:
             return False
-        return not (self.in_process and self.status in CLOCK_STOPPED)
+        return not (self.in_process and self.trang_thai_ho_so in CLOCK_STOPPED)
 
     @classmethod
     def of(cls, snap: DossierSnapshot) -> DossierFacts:
+        """The snapshot's facts, by field name; reporting's own readings beside them."""
         return cls(
-            ma_ho_so=snap.ma_ho_so,
-            revision=snap.revision,
-            ma_tthc=snap.ma_tthc,
+            **{name: getattr(snap, name) for name in _COPIED},
             ma_linh_vuc=snap.ma_linh_vuc or "",
-            agency_code=snap.agency_code,
-            status=int(snap.trang_thai_ho_so),
-            channel=int(snap.kenh_thuc_hien),
-            ngay_tiep_nhan=snap.ngay_tiep_nhan,
-            ngay_hen_tra=snap.ngay_hen_tra,
-            due_at_in_force=snap.due_at_in_force,
-            supplement_count=snap.supplement_count,
-            ngay_ket_thuc_xu_ly=snap.ngay_ket_thuc_xu_ly,
-            ngay_tra=snap.ngay_tra,
             digitized=digitized(snap),
-            reused=snap.reused_data or bool(getattr(snap, "reused_from_national_db", False)),
-            electronic_result=snap.electronic_result,
-            paid_online=snap.paid_online,
+            reused=snap.reused_data or snap.reused_from_national_db,
         )
+
+
+_DERIVED = frozenset({"ma_linh_vuc", "digitized", "reused"})
+_COPIED = tuple(f.name for f in fields(DossierFacts) if f.name not in _DERIVED)
+if missing := set(_COPIED) - set(DossierSnapshot.model_fields):
+    raise TypeError(f"DossierFacts fields neither in DossierSnapshot nor derived: {missing}")
 
 
 @dataclass(frozen=True)
