@@ -13,6 +13,7 @@ import gzip
 import json
 from collections.abc import Callable
 from functools import cache
+from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from typing import Any
@@ -21,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, Response
+from pydantic import TypeAdapter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pasc_runtime import api_errors
@@ -68,6 +70,41 @@ _PUBLIC_ROUTE: dict[str, Any] = {
 }
 
 
+# Schemas of request bodies a route reads itself (json_body), added to every document.
+_BODY_SCHEMAS: dict[str, dict[str, Any]] = {}
+
+
+def json_body(
+    name: str,
+    shape: Any,
+    *,
+    examples: dict[str, Any] | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """The OpenAPI `requestBody` of a route that reads its body itself (with limits, before
+    validating): the JSON schema of `shape` (a model or any type pydantic knows) under
+    components/schemas/`name`, with named examples. Use it in the route's `openapi_extra`."""
+    schema = TypeAdapter(shape).json_schema(ref_template="#/components/schemas/{model}")
+    for defined, definition in schema.pop("$defs", {}).items():
+        _BODY_SCHEMAS.setdefault(defined, definition)
+    _BODY_SCHEMAS[name] = schema
+    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{name}"}}
+    if examples:
+        content["examples"] = {key: {"value": value} for key, value in examples.items()}
+    body: dict[str, Any] = {"required": True, "content": {"application/json": content}}
+    if description:
+        body["description"] = description
+    return {"requestBody": body}
+
+
+def with_openapi(route: dict[str, Any], *extras: dict[str, Any]) -> dict[str, Any]:
+    """Route keyword arguments (e.g. `Access.api_key(...)`) with more `openapi_extra`."""
+    merged = dict(route.get("openapi_extra") or {})
+    for extra in extras:
+        merged.update(extra)
+    return {**route, "openapi_extra": merged}
+
+
 def service_version(distribution: str) -> str:
     """The service's version from its package metadata (one string for OpenAPI and AsyncAPI)."""
     try:
@@ -99,9 +136,11 @@ def service_api(
     description: str,
     tags: list[dict[str, str]] | None = None,
     distribution: str | None = None,
+    validation_status: int = 422,
 ) -> FastAPI:
     """A service's FastAPI app: its version, tags, documented security schemes and error body,
-    Swagger UI at /docs from the bundled assets, every refusal in the one error body."""
+    Swagger UI at /docs from the bundled assets, every refusal in the one error body (a
+    request FastAPI cannot validate: `validation_status`)."""
     api = FastAPI(
         title=service,
         description=description,
@@ -111,8 +150,8 @@ def service_api(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    api_errors.install(api)
-    api.openapi = _openapi_of(api)  # type: ignore[method-assign]  # FastAPI's documented override
+    api_errors.install(api, validation_status)
+    api.openapi = _openapi_of(api, validation_status)  # type: ignore[method-assign]  # FastAPI's documented override
 
     @api.get("/docs", response_class=HTMLResponse, **_PUBLIC_ROUTE)
     async def swagger_ui() -> HTMLResponse:
@@ -135,16 +174,16 @@ def service_api(
     return api
 
 
-def _openapi_of(api: FastAPI) -> Callable[[], dict[str, Any]]:
+def _openapi_of(api: FastAPI, validation_status: int) -> Callable[[], dict[str, Any]]:
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
-            api.openapi_schema = document(api)
+            api.openapi_schema = document(api, validation_status)
         return api.openapi_schema
 
     return openapi
 
 
-def document(api: FastAPI) -> dict[str, Any]:
+def document(api: FastAPI, validation_status: int = 422) -> dict[str, Any]:
     """FastAPI's document with the platform's security schemes and error body: each operation's
     `security` from the credential its route declares, and the credential headers left to them."""
     spec = get_openapi(
@@ -158,6 +197,7 @@ def document(api: FastAPI) -> dict[str, Any]:
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
+    _add_referenced_bodies(spec, schemas)
     for item in spec.get("paths", {}).values():
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
@@ -175,7 +215,7 @@ def document(api: FastAPI) -> dict[str, Any]:
                 ]
                 if not operation["parameters"]:
                     del operation["parameters"]
-            _error_shape(operation)
+            _error_shape(operation, validation_status)
     for unused in ("HTTPValidationError", "ValidationError"):  # replaced by ErrorBody
         schemas.pop(unused, None)
     return spec
@@ -192,22 +232,46 @@ def _restore_null_fields(responses: dict[str, Any]) -> None:
                     value.setdefault("field", None)
 
 
-def _error_shape(operation: dict[str, Any]) -> None:
+def _add_referenced_bodies(spec: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """The json_body schemas this document refers to (and those they refer to)."""
+    while True:
+        text = json.dumps(spec)
+        missing = [
+            name
+            for name in _BODY_SCHEMAS
+            if name not in schemas and f'"#/components/schemas/{name}"' in text
+        ]
+        if not missing:
+            return
+        for name in missing:
+            schemas[name] = _BODY_SCHEMAS[name]
+
+
+def _error_shape(operation: dict[str, Any], validation_status: int) -> None:
     """FastAPI documents a 422 with its own HTTPValidationError; the platform answers the one
-    error body (ErrorBody) instead."""
-    _restore_null_fields(operation.get("responses", {}))
-    answer = operation.get("responses", {}).get("422")
-    if answer is None:
-        return
+    error body (ErrorBody) instead, with the service's validation status."""
+    responses = operation.get("responses", {})
+    _restore_null_fields(responses)
+    generated = responses.get("422")
+    if generated is None or "examples" in generated.get("content", {}).get("application/json", {}):
+        return  # none, or the route's own (error_responses)
+    del responses["422"]
     example = api_errors.validation_refusal(
-        [{"type": "missing", "loc": ("body", "field"), "msg": ""}]
+        [{"type": "missing", "loc": ("body", "field"), "msg": ""}], validation_status
     )
-    answer["description"] = "Unprocessable Content"
-    answer["content"] = {
-        "application/json": {
-            "schema": {"$ref": "#/components/schemas/ErrorBody"},
-            "example": example.body(),
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    existing = responses.get(str(validation_status))
+    if existing is None:
+        responses[str(validation_status)] = {
+            "description": HTTPStatus(validation_status).phrase,
+            "content": {"application/json": {"schema": ref, "example": example.body()}},
         }
+        return
+    # The route documents that status itself: the validation refusal joins its examples.
+    media = existing.setdefault("content", {}).setdefault("application/json", {"schema": ref})
+    media.setdefault("examples", {})[example.code] = {
+        "summary": example.message,
+        "value": example.body(),
     }
 
 

@@ -18,6 +18,7 @@ by the `pasc.error_codes` entry points register the services' codes, and
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, get_args
@@ -216,6 +217,15 @@ def describe(error: ErrorDetails | dict[str, Any]) -> str:
     return "giá trị không hợp lệ"
 
 
+def describe_all(errors: list[ErrorDetails] | list[dict[str, Any]], limit: int = 5) -> str:
+    """Up to `limit` validation errors in Vietnamese, "field: reason; ...", without values."""
+    parts = []
+    for error in errors[:limit]:
+        where = field_path(tuple(error.get("loc", ())))
+        parts.append(f"{where}: {describe(error)}" if where else describe(error))
+    return "; ".join(parts)
+
+
 def _ctx(value: Any) -> str:
     return str(value).replace("'", "")
 
@@ -263,10 +273,13 @@ def _message_for(code: str, status: int) -> str:
     return REGISTRY[code].message if code in REGISTRY else _generic(status).message
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    if not isinstance(exc, RequestValidationError):  # registered for that type only
-        raise exc
-    return validation_refusal(list(exc.errors())).response()
+def _validation_error(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        if not isinstance(exc, RequestValidationError):  # registered for that type only
+            raise exc
+        return validation_refusal(list(exc.errors()), status).response()
+
+    return handler
 
 
 async def data_error(request: Request, exc: Exception) -> JSONResponse:
@@ -274,11 +287,12 @@ async def data_error(request: Request, exc: Exception) -> JSONResponse:
     return ApiError(400, INVALID_VALUE.code).response()
 
 
-def install(api: FastAPI) -> None:
-    """Answer every refusal of `api` in the one error body."""
+def install(api: FastAPI, validation_status: int = 422) -> None:
+    """Answer every refusal of `api` in the one error body; a request FastAPI cannot validate
+    gets `validation_status` (the gateway keeps DVCQG's 400)."""
     api.add_exception_handler(ApiError, _api_error)
     api.add_exception_handler(StarletteHTTPException, _http_exception)
-    api.add_exception_handler(RequestValidationError, _validation_error)
+    api.add_exception_handler(RequestValidationError, _validation_error(validation_status))
     api.add_exception_handler(asyncpg.DataError, data_error)
 
 

@@ -35,6 +35,9 @@ Mọi trả lời lỗi (không phải 2xx) của API bốn dịch vụ có cùn
 - `message`: mô tả bằng tiếng Việt (có thể nêu cụ thể hơn thông báo mặc định trong bảng);
 - `field`: trường của yêu cầu bị lỗi (đường dẫn có dấu chấm), hoặc `null`.
 
+Dữ liệu yêu cầu sai kiểu, sai miền giá trị (`invalid_field`, `missing_field`) trả 422; riêng
+cổng tích hợp trả 400 theo quy ước DVCQG (và `invalid_body` cho thân các lệnh DVCQG).
+
 Hai lệnh đồng bộ DVCQG của cổng tích hợp (`DongBoHoSoMC`, `CapNhatTienDoHoSoMC`) trả lời
 200 khi đọc được yêu cầu, và từ chối **từng hồ sơ** trong `results` với `code` và lý do tiếng
 Việt: các mã đó có cột HTTP là "từng hồ sơ".

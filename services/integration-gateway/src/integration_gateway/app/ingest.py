@@ -31,7 +31,6 @@ from integration_gateway.domain.normalize import NotReadable, Sender, normalise_
 from integration_gateway.domain.ownership import derived_due, numbering_owner
 from integration_gateway.settings import Settings
 from pasc_contracts import VN_TZ, Event
-from pasc_contracts.codec import describe_validation_error
 from pasc_contracts.dvcqg import (
     MA_HO_SO_PATTERN,
     HoSoMC,
@@ -40,6 +39,7 @@ from pasc_contracts.dvcqg import (
     parse_dvcqg_date,
 )
 from pasc_contracts.events.dossier import DossierProcessingStepRecorded, ProcessingStep
+from pasc_runtime.api_errors import describe_all
 from pasc_runtime.db import Connection
 from pasc_runtime.outbox import stage
 
@@ -56,7 +56,12 @@ class RecordResult:
     code: str | None = None
 
     def as_dvcqg(self) -> dict[str, Any]:
-        return {"MaHoSo": self.ma_ho_so, "accepted": self.accepted, "reason": self.reason}
+        return {
+            "MaHoSo": self.ma_ho_so,
+            "accepted": self.accepted,
+            "code": self.code if not self.accepted else None,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -131,9 +136,7 @@ def parse_record(raw: Any, model: type[Any]) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        return RecordResult(
-            safe_ma_ho_so(raw), False, describe_validation_error(exc), "invalid_record"
-        )
+        return RecordResult(safe_ma_ho_so(raw), False, describe_all(exc.errors()), "invalid_record")
     except (RecursionError, ValueError, TypeError):
         # Pathological values (nesting, huge numbers) that pydantic does not report itself.
         return RecordResult(safe_ma_ho_so(raw), False, "bản ghi không đọc được", "invalid_record")
@@ -173,10 +176,13 @@ def _stateless_check(
         return inconsistency
     procedure = known.get(rec.MaTTHC)
     if procedure is None or procedure.withdrawn:
-        return Refused(f"MaTTHC {rec.MaTTHC} is not in the catalog", "unknown_procedure")
+        return Refused(
+            f"MaTTHC {rec.MaTTHC} không có trong danh mục tiếp nhận tại Trung tâm",
+            "unknown_procedure",
+        )
     if procedure.agency_code != ctx.agency:
         return Refused(
-            f"MaTTHC {rec.MaTTHC} belongs to agency {procedure.agency_code}, not {ctx.agency}",
+            f"MaTTHC {rec.MaTTHC} thuộc cơ quan {procedure.agency_code}, không phải {ctx.agency}",
             "other_agency_procedure",
         )
     if numbering_owner(rec.MaHoSo, prefixes) is not None:
@@ -267,7 +273,7 @@ async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any])
         if owner is None:
             outcome.results.append(
                 RecordResult(
-                    item.MaHoSo, False, f"MaHoSo {item.MaHoSo} is not known", "unknown_dossier"
+                    item.MaHoSo, False, f"MaHoSo {item.MaHoSo} chưa được đồng bộ", "unknown_dossier"
                 )
             )
         elif owner != ctx.agency:
