@@ -183,6 +183,27 @@ async def test_only_valid_records_reach_the_lifecycle_topic_once(
     assert again.json()["results"] == [
         {"MaHoSo": f"{run}-A", "accepted": True, "code": None, "reason": None}
     ]
+    async with httpx.AsyncClient(base_url=gateway.url) as portal:
+        lookup = await portal.get(f"/v1/public/dossiers/{run}-A")
+        missing = await portal.get(f"/v1/public/dossiers/{run}-NONE")
+    # The portal reads DVCQG's own dates: yyyyMMddHHmmss, Vietnam time (as sent).
+    assert lookup.json() == {
+        "MaHoSo": f"{run}-A",
+        "MaTTHC": catalog_ready["sxd_a"],
+        "TenTTHC": lookup.json()["TenTTHC"],
+        "TrangThaiHoSo": 2,
+        "NgayTiepNhan": "20230403083000",
+        "NgayHenTra": "20230417170000",
+        "NgayKetThucXuLy": None,
+        "NgayTra": None,
+    }
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "error_code": "404",
+        "code": "dossier_not_found",
+        "message": "Không tìm thấy hồ sơ.",
+        "field": "ma_ho_so",
+    }
     assert unauthorized.status_code == 401
     assert unauthorized.json()["code"] == "api_key_required"
     assert not_the_shape.status_code == 400

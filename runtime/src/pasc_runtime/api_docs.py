@@ -3,8 +3,8 @@ shipped in this package (docs_assets/, with their licences; no CDN), one version
 from its package metadata, security schemes and the one error body in the OpenAPI document,
 and each service's full AsyncAPI document from the topic registry.
 
-A service builds its FastAPI app with `service_api(...)`; `Runtime.app` serves `/asyncapi`
-and `/asyncapi.json` with `asyncapi_routes(...)`.
+A service builds its FastAPI app with `service_api(...)`; `Runtime.app` serves `/docs`
+(`docs_routes`), `/asyncapi` and `/asyncapi.json` (`asyncapi_routes`) for every service.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pasc_runtime import api_errors
 from pasc_runtime.api_errors import ApiError, ErrorBody
-from pasc_runtime.auth.roles import CREDENTIAL_EXTENSION, PUBLIC, ROLES_EXTENSION
+from pasc_runtime.auth.roles import CREDENTIAL_EXTENSION
 
 ASSETS = files("pasc_runtime") / "docs_assets"
 # The served name → the file in docs_assets (a .gz is sent compressed to browsers that accept it).
@@ -64,10 +64,6 @@ SECURITY_BY_CREDENTIAL: dict[str, list[dict[str, list[str]]]] = {
 }
 # Header parameters the security schemes already describe.
 _CREDENTIAL_HEADERS = {"authorization", "x-api-key"}
-_PUBLIC_ROUTE: dict[str, Any] = {
-    "include_in_schema": False,
-    "openapi_extra": {ROLES_EXTENSION: [PUBLIC], CREDENTIAL_EXTENSION: "none"},
-}
 
 
 # Schemas of request bodies a route reads itself (json_body), added to every document.
@@ -139,8 +135,8 @@ def service_api(
     validation_status: int = 422,
 ) -> FastAPI:
     """A service's FastAPI app: its version, tags, documented security schemes and error body,
-    Swagger UI at /docs from the bundled assets, every refusal in the one error body (a
-    request FastAPI cannot validate: `validation_status`)."""
+    every refusal in the one error body (a request FastAPI cannot validate:
+    `validation_status`). The runtime serves /docs (docs_routes)."""
     api = FastAPI(
         title=service,
         description=description,
@@ -152,24 +148,6 @@ def service_api(
     )
     api_errors.install(api, validation_status)
     api.openapi = _openapi_of(api, validation_status)  # type: ignore[method-assign]  # FastAPI's documented override
-
-    @api.get("/docs", response_class=HTMLResponse, **_PUBLIC_ROUTE)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=f"{service} {api.version}",
-            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs/assets/swagger-ui.css",
-            swagger_favicon_url="/docs/assets/favicon.png",
-            # No validator badge: it would call a public validator service.
-            swagger_ui_parameters={"validatorUrl": None, "docExpansion": "list"},
-        )
-
-    @api.get("/docs/assets/{name}", **_PUBLIC_ROUTE)
-    async def swagger_asset(name: str, request: Request) -> Response:
-        if name not in DOC_ASSETS:
-            raise ApiError(404, "not_found")
-        return _asset_response(request, *DOC_ASSETS[name])
 
     return api
 
@@ -327,6 +305,26 @@ class _Static:
         else:
             response = self._make(scope)
         await response(scope, receive, send)
+
+
+def docs_routes(service: str, distribution: str | None = None) -> list[tuple[str, ASGIApp]]:
+    """`/docs`: Swagger UI over the service's /openapi.json, from the bundled assets (served by
+    the runtime for every service, before its own API: FastAPI's page would load a CDN)."""
+    page = get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title=f"{service} {service_version(distribution or service)}",
+        swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+        swagger_css_url="/docs/assets/swagger-ui.css",
+        swagger_favicon_url="/docs/assets/favicon.png",
+        # No validator badge: it would call a public validator service.
+        swagger_ui_parameters={"validatorUrl": None, "docExpansion": "list"},
+    ).body
+    routes: list[tuple[str, ASGIApp]] = [
+        ("/docs", _Static(lambda scope: HTMLResponse(page))),
+    ]
+    for name, (path, media_type) in DOC_ASSETS.items():
+        routes.append((f"/docs/assets/{name}", _asset_app(path, media_type)))
+    return routes
 
 
 def asyncapi_routes(service: str, distribution: str | None = None) -> list[tuple[str, ASGIApp]]:

@@ -227,7 +227,8 @@ def describe_all(errors: list[ErrorDetails] | list[dict[str, Any]], limit: int =
 
 
 def _ctx(value: Any) -> str:
-    return str(value).replace("'", "")
+    """A bound or a list of choices as the caller reads it ("1, 2 or 3" in Vietnamese)."""
+    return str(value).replace("'", "").replace(" or ", " hoặc ")
 
 
 def validation_refusal(

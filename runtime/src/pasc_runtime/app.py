@@ -29,7 +29,7 @@ from prometheus_client import make_asgi_app
 from pasc_contracts import TOPICS, topic
 from pasc_contracts.topics import consumed_by
 from pasc_runtime import http_guard
-from pasc_runtime.api_docs import asyncapi_routes, service_version
+from pasc_runtime.api_docs import asyncapi_routes, docs_routes, service_version
 from pasc_runtime.auth import Access, TokenVerifier
 from pasc_runtime.auth.tokens import IssuerUnavailable
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
@@ -294,8 +294,12 @@ class Runtime:
         }
 
     def app(self, *, title: str, description: str, http: ASGIApp | None = None) -> ServiceApp:
-        """The service's ASGI app; its subscriptions are complete by now (SubscriptionError)."""
+        """The service's ASGI app; its subscriptions are complete by now (SubscriptionError).
+
+        Its AsyncAPI document and version are those of its registry entry (`service`, else
+        `title`), also its package's name; SERVICE_NAME may differ (e.g. per instance)."""
         self.check_subscriptions()
+        name = self.service or title
         checks = {"broker": self.broker_ok, "database": self.database_ok}
         if http is not None:
             http_guard.install(http)
@@ -310,11 +314,12 @@ class Runtime:
                 ("/metrics", make_asgi_app(self.metrics.registry)),
                 # The full document from the topic registry, not FastStream's (which lists
                 # only this process's subscribers), rendered with bundled assets.
-                *asyncapi_routes(self.settings.service_name),
+                *docs_routes(name),
+                *asyncapi_routes(name),
             ],
             specification=AsyncAPI(
                 title=title,
-                version=service_version(self.settings.service_name),
+                version=service_version(name),
                 description=description,
             ),
             on_startup=[self.start_resources],

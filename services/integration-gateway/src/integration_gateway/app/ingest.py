@@ -23,8 +23,10 @@ from integration_gateway.domain.dossier_rules import (
     Accepted,
     DateWindow,
     Refused,
+    owned_by_another,
     record_inconsistency,
     translate,
+    unknown_dossier,
 )
 from integration_gateway.domain.identity import pseudonym
 from integration_gateway.domain.normalize import NotReadable, Sender, normalise_record, province_of
@@ -166,7 +168,7 @@ async def _numbering_prefixes(conn: Connection, agency: str) -> dict[str, str]:
     return {p: a for p, a in prefixes.items() if a != agency}
 
 
-def _stateless_check(
+def stateless_check(
     rec: HoSoMC,
     ctx: IngestContext,
     known: dict[str, catalog_store.KnownProcedure],
@@ -204,7 +206,7 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         derived = isinstance(record, dict) and _with_due(record, known)
         parsed = parse_record(record, HoSoMC)
         if isinstance(parsed, HoSoMC) and (
-            refused := _stateless_check(parsed, ctx, known, prefixes)
+            refused := stateless_check(parsed, ctx, known, prefixes)
         ):
             parsed = RecordResult(parsed.MaHoSo, False, refused.reason, refused.code)
         items.append(parsed if isinstance(parsed, RecordResult) else (parsed, derived))
@@ -219,7 +221,7 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         rec, derived = item
         verdict: Accepted | Refused
         if owners.get(rec.MaHoSo) != ctx.agency:
-            verdict = Refused(f"MaHoSo {rec.MaHoSo} đã thuộc cơ quan khác", "other_agency")
+            verdict = owned_by_another(rec.MaHoSo)
         else:
             verdict = translate(
                 rec,
@@ -270,15 +272,13 @@ async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any])
             outcome.results.append(item)
             continue
         owner = owners.get(item.MaHoSo)
+        refused: Refused | None = None
         if owner is None:
-            outcome.results.append(
-                RecordResult(
-                    item.MaHoSo, False, f"MaHoSo {item.MaHoSo} chưa được đồng bộ", "unknown_dossier"
-                )
-            )
+            refused = unknown_dossier(item.MaHoSo)
         elif owner != ctx.agency:
-            reason = f"MaHoSo {item.MaHoSo} đã thuộc cơ quan khác"
-            outcome.results.append(RecordResult(item.MaHoSo, False, reason, "other_agency"))
+            refused = owned_by_another(item.MaHoSo)
+        if refused is not None:
+            outcome.results.append(RecordResult(item.MaHoSo, False, refused.reason, refused.code))
         else:
             outcome.results.append(RecordResult(item.MaHoSo, True))
             fresh.append((_step_id(item, ctx.pseudonym_secret), item))

@@ -150,6 +150,16 @@ def frozen_change(old: DossierState, new: DossierState) -> Refused | None:
     return None
 
 
+def owned_by_another(ma_ho_so: str) -> Refused:
+    """A dossier number another agency sent first (which one is not said)."""
+    return Refused(f"MaHoSo {ma_ho_so} đã thuộc cơ quan khác", "other_agency")
+
+
+def unknown_dossier(ma_ho_so: str) -> Refused:
+    """A processing step of a dossier never synced."""
+    return Refused(f"MaHoSo {ma_ho_so} chưa được đồng bộ", "unknown_dossier")
+
+
 def transition_error(old: S, new: S) -> str | None:
     if old == new:
         return None
@@ -249,7 +259,7 @@ def translate(
         if previous.agency_code != agency_code:
             # Never say whose it is: the refusal would tell a squatter's victim nothing useful
             # and tell a prober which agency handles the dossier.
-            return Refused(f"MaHoSo {rec.MaHoSo} đã thuộc cơ quan khác", "other_agency")
+            return owned_by_another(rec.MaHoSo)
         if previous.ma_tthc != rec.MaTTHC:
             return Refused(
                 f"không được đổi MaTTHC của hồ sơ {rec.MaHoSo} (đang là {previous.ma_tthc})",
