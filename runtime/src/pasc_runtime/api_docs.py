@@ -280,6 +280,7 @@ def asyncapi_html(title: str) -> str:
 <title>{title} AsyncAPI</title>
 <link rel="icon" type="image/png" href="/docs/assets/favicon.png">
 <link rel="stylesheet" href="/asyncapi/assets/asyncapi.css">
+<style>html {{ font-family: ui-sans-serif, system-ui, sans-serif; line-height: 1.5; }}</style>
 </head>
 <body>
 <div id="asyncapi"></div>
