@@ -184,8 +184,8 @@ _VALIDATION_MESSAGES = {
     "json_type": "không phải JSON hợp lệ",
     "decimal_parsing": "phải là số",
     "decimal_type": "phải là số",
-    "union_tag_invalid": "loại không hợp lệ",
-    "union_tag_not_found": "thiếu trường phân loại",
+    "union_tag_invalid": "phải là một trong: {expected_tags}",
+    "union_tag_not_found": "thiếu trường bắt buộc",
     "url_parsing": "không phải URL hợp lệ",
     "url_scheme": "URL phải bắt đầu bằng http:// hoặc https://",
 }
@@ -197,6 +197,15 @@ def field_path(loc: tuple[int | str, ...] | list[int | str]) -> str | None:
     if parts and parts[0] == "body":
         parts = parts[1:]
     return ".".join(parts) or None
+
+
+def error_field(error: ErrorDetails | dict[str, Any]) -> str | None:
+    """The field an error is about: its location, or the discriminator of a tagged union
+    (whose errors have no location of their own)."""
+    where = field_path(tuple(error.get("loc", ())))
+    if where is None and (discriminator := (error.get("ctx") or {}).get("discriminator")):
+        return _ctx(discriminator)
+    return where
 
 
 def describe(error: ErrorDetails | dict[str, Any]) -> str:
@@ -221,7 +230,7 @@ def describe_all(errors: list[ErrorDetails] | list[dict[str, Any]], limit: int =
     """Up to `limit` validation errors in Vietnamese, "field: reason; ...", without values."""
     parts = []
     for error in errors[:limit]:
-        where = field_path(tuple(error.get("loc", ())))
+        where = error_field(error)
         parts.append(f"{where}: {describe(error)}" if where else describe(error))
     return "; ".join(parts)
 
@@ -238,7 +247,7 @@ def validation_refusal(
     if not errors:
         return ApiError(status, _generic(status).code)
     first = errors[0]
-    where = field_path(tuple(first.get("loc", ())))
+    where = error_field(first)
     code = MISSING_FIELD.code if first.get("type") == "missing" else GENERIC[422].code
     reason = describe(first)
     return ApiError(status, code, f"{where}: {reason}" if where else reason, where)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from integration_gateway.adapters.catalog_store import KnownProcedure
 from integration_gateway.app import errors
@@ -23,6 +24,7 @@ from integration_gateway.app.ingest import (
     parse_record,
     stateless_check,
 )
+from integration_gateway.app.routes.context import invalid_body
 from integration_gateway.domain.dossier_rules import (
     Accepted,
     DateWindow,
@@ -34,7 +36,7 @@ from integration_gateway.domain.dossier_rules import (
 )
 from integration_gateway.domain.normalize import NotReadable, Sender, normalise_record
 from pasc_contracts import VN_TZ
-from pasc_contracts.dvcqg import HoSoMC
+from pasc_contracts.dvcqg import DVCQG_REQUEST, HoSoMC
 from pasc_runtime.api_errors import REGISTRY
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "integration_gateway"
@@ -332,3 +334,25 @@ def test_the_reasons_are_vietnamese() -> None:
     for case, produce, _, _ in RECORD_REFUSALS:
         _, reason = produce()
         assert not english.search(reason or ""), (case, reason)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"data": []}, "service: thiếu trường bắt buộc"),
+        (
+            {"service": "X", "data": []},
+            "service: phải là một trong: DongBoHoSoMC, CapNhatTienDoHoSoMC",
+        ),
+        ({"service": "DongBoHoSoMC", "data": "x"}, "data: phải là danh sách"),
+    ],
+)
+def test_a_body_that_is_no_dvcqg_call_names_its_field(body: Any, message: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        DVCQG_REQUEST.validate_python(body)
+    assert invalid_body(refused.value, body.get("service")).body() == {
+        "error_code": "400",
+        "code": "invalid_body",
+        "message": message,
+        "field": message.split(":")[0],
+    }

@@ -23,7 +23,7 @@ from integration_gateway.app.metrics import GatewayMetrics
 from integration_gateway.domain.bounded_json import UnreadableJson, loads_bounded
 from integration_gateway.domain.identity import hmac_equal, key_id_of
 from integration_gateway.settings import Settings
-from pasc_runtime.api_errors import ApiError, describe_all, field_path
+from pasc_runtime.api_errors import ApiError, describe_all, error_field
 from pasc_runtime.auth import Access, Denied, Principal
 from pasc_runtime.auth.access import client_address
 from pasc_runtime.auth.tokens import InvalidToken, IssuerUnavailable
@@ -60,10 +60,16 @@ def endpoint(request: Request) -> str:
     return str(getattr(route, "path", "unmatched"))
 
 
-def invalid_body(exc: ValidationError) -> ApiError:
-    first = exc.errors()[0]
-    where = field_path(tuple(first["loc"]))
-    return ApiError(400, errors.INVALID_BODY.code, describe_all(exc.errors()), where)
+def invalid_body(exc: ValidationError, tag: Any = None) -> ApiError:
+    """The body's first problems, each with its field; `tag`: the branch of a tagged union
+    the body chose (pydantic puts it first in each location: the caller never wrote it)."""
+    found: list[dict[str, Any]] = []
+    for error in exc.errors():
+        item = dict(error)
+        if tag is not None and error["loc"][:1] == (tag,):
+            item["loc"] = error["loc"][1:]
+        found.append(item)
+    return ApiError(400, errors.INVALID_BODY.code, describe_all(found), error_field(found[0]))
 
 
 def parse(model: type[BaseModel], data: Any) -> Any:

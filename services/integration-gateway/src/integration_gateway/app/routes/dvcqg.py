@@ -149,7 +149,9 @@ def envelope(action: str, request: Request, data: Any) -> DongBoHoSoMC | CapNhat
         try:
             return DVCQG_REQUEST.validate_python(data)
         except ValidationError as exc:
-            raise invalid_body(exc) from exc
+            raise invalid_body(
+                exc, data.get("service") if isinstance(data, dict) else None
+            ) from exc
     model = DongBoHoSoMC if action == "DongBoHoSoMC" else CapNhatTienDoHoSoMC
     parsed: DongBoHoSoMC | CapNhatTienDoHoSoMC = parse(model, data)
     return parsed
