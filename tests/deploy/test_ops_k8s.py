@@ -330,10 +330,11 @@ def test_the_ingress_exposes_only_the_gateways_v1_api(
 
 
 def test_the_gateways_public_routes_are_the_exposed_ones_and_admin_is_not() -> None:
-    source = (REPO / "services/integration-gateway/src/integration_gateway/app/http.py").read_text()
     import re
 
-    routes = re.findall(r'@api\.(?:get|post|put|delete|patch)\("([^"]+)"', source)
+    app = REPO / "services/integration-gateway/src/integration_gateway/app"
+    source = "".join(p.read_text() for p in sorted((app / "routes").glob("*.py")))
+    routes = re.findall(r'@router\.(?:get|post|put|delete|patch)\(\s*"([^"]+)"', source)
     assert routes
     public = [r for r in routes if r == EXPOSED_PREFIX or r.startswith(f"{EXPOSED_PREFIX}/")]
     assert "/v1/public/dossiers/{ma_ho_so}" in public

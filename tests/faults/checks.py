@@ -41,9 +41,9 @@ from pasc_simulator.lifecycle import FIGURES, Month
 from support import keycloak
 
 REFUSAL_REASONS = {
-    "unknown_procedure": "is not in the catalog",
-    "other_agency_procedure": "belongs to agency",
-    "inconsistent_dates": "NgayHenTra is before NgayTiepNhan",
+    "unknown_procedure": "không có trong danh mục tiếp nhận tại Trung tâm",
+    "other_agency_procedure": "thuộc cơ quan",
+    "inconsistent_dates": "NgayHenTra trước NgayTiepNhan",
 }
 
 

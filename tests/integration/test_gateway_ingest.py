@@ -167,12 +167,47 @@ async def test_only_valid_records_reach_the_lifecycle_topic_once(
         False,
     ]
     assert "NgayHenTra" in results[f"{run}-C"]["reason"]
-    assert "belongs to agency STP" in results[f"{run}-D"]["reason"]
-    assert "not in the catalog" in results[f"{run}-E"]["reason"]
-    assert "NgayHenTra is before NgayTiepNhan" in results[f"{run}-F"]["reason"]
-    assert again.json()["results"] == [{"MaHoSo": f"{run}-A", "accepted": True, "reason": None}]
+    assert results[f"{run}-C"]["code"] == "invalid_record"
+    assert (results[f"{run}-D"]["code"], results[f"{run}-D"]["reason"]) == (
+        "other_agency_procedure",
+        f"MaTTHC {catalog_ready['stp']} thuộc cơ quan STP, không phải SXD",
+    )
+    assert (results[f"{run}-E"]["code"], results[f"{run}-E"]["reason"]) == (
+        "unknown_procedure",
+        f"MaTTHC {unknown['MaTTHC']} không có trong danh mục tiếp nhận tại Trung tâm",
+    )
+    assert (results[f"{run}-F"]["code"], results[f"{run}-F"]["reason"]) == (
+        "inconsistent_dates",
+        "NgayHenTra trước NgayTiepNhan",
+    )
+    assert again.json()["results"] == [
+        {"MaHoSo": f"{run}-A", "accepted": True, "code": None, "reason": None}
+    ]
+    async with httpx.AsyncClient(base_url=gateway.url) as portal:
+        lookup = await portal.get(f"/v1/public/dossiers/{run}-A")
+        missing = await portal.get(f"/v1/public/dossiers/{run}-NONE")
+    # The portal reads DVCQG's own dates: yyyyMMddHHmmss, Vietnam time (as sent).
+    assert lookup.json() == {
+        "MaHoSo": f"{run}-A",
+        "MaTTHC": catalog_ready["sxd_a"],
+        "TenTTHC": lookup.json()["TenTTHC"],
+        "TrangThaiHoSo": 2,
+        "NgayTiepNhan": "20230403083000",
+        "NgayHenTra": "20230417170000",
+        "NgayKetThucXuLy": None,
+        "NgayTra": None,
+    }
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "error_code": "404",
+        "code": "dossier_not_found",
+        "message": "Không tìm thấy hồ sơ.",
+        "field": "ma_ho_so",
+    }
     assert unauthorized.status_code == 401
+    assert unauthorized.json()["code"] == "api_key_required"
     assert not_the_shape.status_code == 400
+    assert not_the_shape.json()["code"] == "invalid_body"
     assert not_the_shape.json()["field"] in ("service", "data")
 
     events = await lifecycle_of(kafka_bootstrap, run, want=2)

@@ -34,8 +34,8 @@ UNIT_CORPUS = ROOT / "services/integration-gateway/tests/test_normalize_and_stri
 SXD_UNIT, STP_UNIT = "000.00.17.H13", "000.00.09.H13"
 # Refusals that need the gateway's database: the offline check says it did not check them.
 DATABASE_RULES = (
-    "is not in the catalog",
-    "belongs to agency",
+    "không có trong danh mục tiếp nhận tại Trung tâm",
+    "thuộc cơ quan",
     "mang mã của cơ quan khác",
     "đã thuộc cơ quan khác",
 )

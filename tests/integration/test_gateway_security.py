@@ -184,12 +184,23 @@ async def test_requests_without_a_valid_key_of_the_right_agency_are_refused_with
 
     for response in (no_key, wrong_key, revoked_key, bearer_revoked, progress_no_key):
         assert response.status_code == 401, response.text
-        assert "API key" in response.json()["message"]
+        assert response.json() == {
+            "error_code": "401",
+            "code": "api_key_required",
+            "message": "Cần API key (X-API-Key) hoặc session hợp lệ của bước xác thực.",
+            "field": None,
+        }
     assert claims_stp.status_code == 403
-    assert "thuộc SXD" in claims_stp.json()["message"]
+    assert claims_stp.json() == {
+        "error_code": "403",
+        "code": "agency_mismatch",
+        "message": "X-PASC-Agency: khóa này thuộc SXD, không phải STP",
+        "field": "X-PASC-Agency",
+    }
     assert stp_with_sxd_key.status_code == 200
-    assert stp_with_sxd_key.json()["results"][0]["accepted"] is False
-    assert "belongs to agency STP" in stp_with_sxd_key.json()["results"][0]["reason"]
+    refused = stp_with_sxd_key.json()["results"][0]
+    assert refused["accepted"] is False and refused["code"] == "other_agency_procedure"
+    assert refused["reason"].endswith("thuộc cơ quan STP, không phải SXD")
     assert admin_without_token.status_code == 401
     assert admin_wrong_token.status_code == 401
     assert await dossiers_like(database_url, gateway.schema, run) == []

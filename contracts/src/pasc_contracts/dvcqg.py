@@ -43,7 +43,7 @@ def parse_dvcqg_date(value: Any) -> Any:
             int(value[12:14]),
             tzinfo=VN_TZ,
         )
-    raise ValueError("a DVCQG date is yyyyMMddHHmmss")
+    raise ValueError("ngày DVCQG phải có dạng yyyyMMddHHmmss")
 
 
 def format_dvcqg_date(value: datetime) -> str:
@@ -74,9 +74,9 @@ def _checked_text(value: Any, limit: int, forbidden: re.Pattern[str]) -> Any:
     if not isinstance(value, str):
         return value  # pydantic's own str check names the wrong type
     if len(value) > limit:
-        raise ValueError(f"longer than {limit} characters")
+        raise ValueError(f"dài quá {limit} ký tự")
     if (bad := forbidden.search(value)) is not None:
-        raise ValueError(f"contains the forbidden character U+{ord(bad.group()):04X}")
+        raise ValueError(f"chứa ký tự không được phép U+{ord(bad.group()):04X}")
     return value
 
 
@@ -99,7 +99,7 @@ def _integer_code(value: Any) -> Any:
     take them. Digit strings, which many systems send, are turned into numbers by the
     gateway's normaliser before this runs."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be a whole number code")
+        raise ValueError("phải là mã số nguyên")
     return value
 
 

@@ -134,7 +134,7 @@ def test_a_returned_dossier_cannot_go_back_to_received() -> None:
     outcome = translate(record(TrangThaiHoSo=2), "SXD", None, done.state, doc_ref=ref)
     assert isinstance(outcome, Refused)
     assert outcome.code == "invalid_transition"
-    assert "final" in outcome.reason
+    assert outcome.reason == "TrangThaiHoSo 10 là trạng thái kết thúc: không chuyển sang 2 được"
 
 
 def test_another_agency_cannot_change_a_dossier() -> None:

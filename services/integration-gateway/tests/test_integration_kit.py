@@ -10,7 +10,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from integration_gateway.app.errors import RECORD_CODES
 from integration_gateway.app.offline_check import Outcome, check_payload
+from integration_gateway.app.routes import examples
 from integration_gateway.domain.dossier_rules import DateWindow
 from integration_gateway.domain.normalize import Sender
 from pasc_contracts import VN_TZ
@@ -57,7 +59,21 @@ def test_the_request_examples_get_the_documented_verdicts() -> None:
                 assert documented == {
                     "MaHoSo": verdict.ma_ho_so,
                     "accepted": False,
+                    "code": verdict.code,
                     "reason": verdict.reason,
                 }
             elif documented["accepted"] is False:  # a rule that needs the gateway's database
                 assert verdict.outcome is Outcome.PASSED
+
+
+def test_the_api_documents_show_the_kits_examples() -> None:
+    """The OpenAPI examples of the two DVCQG calls are the kit's, request and answer."""
+    blocks = json_blocks(KIT.read_text(encoding="utf-8"))
+    assert examples.DONG_BO_REQUEST in blocks and examples.DONG_BO_RESPONSE in blocks
+    assert examples.CAP_NHAT_REQUEST in blocks and examples.CAP_NHAT_RESPONSE in blocks
+
+
+def test_the_kits_code_table_lists_every_record_code() -> None:
+    section = KIT.read_text(encoding="utf-8").split("## 3.")[1].split("## 4.")[0]
+    documented = set(re.findall(r"^\| `(\w+)` \|", section, flags=re.MULTILINE))
+    assert documented == set(RECORD_CODES)

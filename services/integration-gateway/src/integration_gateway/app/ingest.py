@@ -23,15 +23,16 @@ from integration_gateway.domain.dossier_rules import (
     Accepted,
     DateWindow,
     Refused,
+    owned_by_another,
     record_inconsistency,
     translate,
+    unknown_dossier,
 )
 from integration_gateway.domain.identity import pseudonym
 from integration_gateway.domain.normalize import NotReadable, Sender, normalise_record, province_of
 from integration_gateway.domain.ownership import derived_due, numbering_owner
 from integration_gateway.settings import Settings
 from pasc_contracts import VN_TZ, Event
-from pasc_contracts.codec import describe_validation_error
 from pasc_contracts.dvcqg import (
     MA_HO_SO_PATTERN,
     HoSoMC,
@@ -40,6 +41,7 @@ from pasc_contracts.dvcqg import (
     parse_dvcqg_date,
 )
 from pasc_contracts.events.dossier import DossierProcessingStepRecorded, ProcessingStep
+from pasc_runtime.api_errors import describe_all
 from pasc_runtime.db import Connection
 from pasc_runtime.outbox import stage
 
@@ -56,7 +58,12 @@ class RecordResult:
     code: str | None = None
 
     def as_dvcqg(self) -> dict[str, Any]:
-        return {"MaHoSo": self.ma_ho_so, "accepted": self.accepted, "reason": self.reason}
+        return {
+            "MaHoSo": self.ma_ho_so,
+            "accepted": self.accepted,
+            "code": self.code if not self.accepted else None,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -131,9 +138,7 @@ def parse_record(raw: Any, model: type[Any]) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        return RecordResult(
-            safe_ma_ho_so(raw), False, describe_validation_error(exc), "invalid_record"
-        )
+        return RecordResult(safe_ma_ho_so(raw), False, describe_all(exc.errors()), "invalid_record")
     except (RecursionError, ValueError, TypeError):
         # Pathological values (nesting, huge numbers) that pydantic does not report itself.
         return RecordResult(safe_ma_ho_so(raw), False, "bản ghi không đọc được", "invalid_record")
@@ -163,7 +168,7 @@ async def _numbering_prefixes(conn: Connection, agency: str) -> dict[str, str]:
     return {p: a for p, a in prefixes.items() if a != agency}
 
 
-def _stateless_check(
+def stateless_check(
     rec: HoSoMC,
     ctx: IngestContext,
     known: dict[str, catalog_store.KnownProcedure],
@@ -173,10 +178,13 @@ def _stateless_check(
         return inconsistency
     procedure = known.get(rec.MaTTHC)
     if procedure is None or procedure.withdrawn:
-        return Refused(f"MaTTHC {rec.MaTTHC} is not in the catalog", "unknown_procedure")
+        return Refused(
+            f"MaTTHC {rec.MaTTHC} không có trong danh mục tiếp nhận tại Trung tâm",
+            "unknown_procedure",
+        )
     if procedure.agency_code != ctx.agency:
         return Refused(
-            f"MaTTHC {rec.MaTTHC} belongs to agency {procedure.agency_code}, not {ctx.agency}",
+            f"MaTTHC {rec.MaTTHC} thuộc cơ quan {procedure.agency_code}, không phải {ctx.agency}",
             "other_agency_procedure",
         )
     if numbering_owner(rec.MaHoSo, prefixes) is not None:
@@ -198,7 +206,7 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         derived = isinstance(record, dict) and _with_due(record, known)
         parsed = parse_record(record, HoSoMC)
         if isinstance(parsed, HoSoMC) and (
-            refused := _stateless_check(parsed, ctx, known, prefixes)
+            refused := stateless_check(parsed, ctx, known, prefixes)
         ):
             parsed = RecordResult(parsed.MaHoSo, False, refused.reason, refused.code)
         items.append(parsed if isinstance(parsed, RecordResult) else (parsed, derived))
@@ -213,7 +221,7 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         rec, derived = item
         verdict: Accepted | Refused
         if owners.get(rec.MaHoSo) != ctx.agency:
-            verdict = Refused(f"MaHoSo {rec.MaHoSo} đã thuộc cơ quan khác", "other_agency")
+            verdict = owned_by_another(rec.MaHoSo)
         else:
             verdict = translate(
                 rec,
@@ -264,15 +272,13 @@ async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any])
             outcome.results.append(item)
             continue
         owner = owners.get(item.MaHoSo)
+        refused: Refused | None = None
         if owner is None:
-            outcome.results.append(
-                RecordResult(
-                    item.MaHoSo, False, f"MaHoSo {item.MaHoSo} is not known", "unknown_dossier"
-                )
-            )
+            refused = unknown_dossier(item.MaHoSo)
         elif owner != ctx.agency:
-            reason = f"MaHoSo {item.MaHoSo} đã thuộc cơ quan khác"
-            outcome.results.append(RecordResult(item.MaHoSo, False, reason, "other_agency"))
+            refused = owned_by_another(item.MaHoSo)
+        if refused is not None:
+            outcome.results.append(RecordResult(item.MaHoSo, False, refused.reason, refused.code))
         else:
             outcome.results.append(RecordResult(item.MaHoSo, True))
             fresh.append((_step_id(item, ctx.pseudonym_secret), item))

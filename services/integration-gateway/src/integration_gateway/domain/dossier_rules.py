@@ -105,14 +105,14 @@ def record_inconsistency(rec: HoSoMC, window: DateWindow | None = None) -> Refus
     if window is not None and (outside := window.problem(rec)) is not None:
         return outside
     if rec.NgayHenTra < rec.NgayTiepNhan:
-        return Refused("NgayHenTra is before NgayTiepNhan", "inconsistent_dates")
+        return Refused("NgayHenTra trước NgayTiepNhan", "inconsistent_dates")
     if rec.NgayKetThucXuLy is not None and rec.NgayKetThucXuLy < rec.NgayTiepNhan:
-        return Refused("NgayKetThucXuLy is before NgayTiepNhan", "inconsistent_dates")
+        return Refused("NgayKetThucXuLy trước NgayTiepNhan", "inconsistent_dates")
     if rec.NgayTra is not None and rec.NgayTra < rec.NgayTiepNhan:
-        return Refused("NgayTra is before NgayTiepNhan", "inconsistent_dates")
+        return Refused("NgayTra trước NgayTiepNhan", "inconsistent_dates")
     if rec.TrangThaiHoSo in (S.DA_XU_LY, S.DA_TRA_KET_QUA) and rec.NgayKetThucXuLy is None:
         return Refused(
-            f"TrangThaiHoSo {int(rec.TrangThaiHoSo)} requires NgayKetThucXuLy", "missing_dates"
+            f"TrangThaiHoSo {int(rec.TrangThaiHoSo)} cần có NgayKetThucXuLy", "missing_dates"
         )
     return None
 
@@ -150,17 +150,27 @@ def frozen_change(old: DossierState, new: DossierState) -> Refused | None:
     return None
 
 
+def owned_by_another(ma_ho_so: str) -> Refused:
+    """A dossier number another agency sent first (which one is not said)."""
+    return Refused(f"MaHoSo {ma_ho_so} đã thuộc cơ quan khác", "other_agency")
+
+
+def unknown_dossier(ma_ho_so: str) -> Refused:
+    """A processing step of a dossier never synced."""
+    return Refused(f"MaHoSo {ma_ho_so} chưa được đồng bộ", "unknown_dossier")
+
+
 def transition_error(old: S, new: S) -> str | None:
     if old == new:
         return None
     if old in TERMINAL:
-        return f"TrangThaiHoSo {int(old)} is final; it cannot become {int(new)}"
+        return f"TrangThaiHoSo {int(old)} là trạng thái kết thúc: không chuyển sang {int(new)} được"
     if old == S.DA_XU_LY and new != S.DA_TRA_KET_QUA:
-        return f"a processed dossier (9) can only be returned (10), not become {int(new)}"
+        return f"hồ sơ đã xử lý xong (9) chỉ được chuyển sang đã trả kết quả (10), không sang {int(new)}"
     if new == S.MOI_DANG_KY:
-        return f"TrangThaiHoSo cannot go back from {int(old)} to 1"
+        return f"TrangThaiHoSo không được quay lại từ {int(old)} về 1"
     if new == S.DA_TIEP_NHAN and old in IN_PROGRESS - {S.DA_TIEP_NHAN}:
-        return f"TrangThaiHoSo cannot go back from {int(old)} to 2"
+        return f"TrangThaiHoSo không được quay lại từ {int(old)} về 2"
     return None
 
 
@@ -249,10 +259,10 @@ def translate(
         if previous.agency_code != agency_code:
             # Never say whose it is: the refusal would tell a squatter's victim nothing useful
             # and tell a prober which agency handles the dossier.
-            return Refused(f"MaHoSo {rec.MaHoSo} đã thuộc cơ quan khác", "other_agency")
+            return owned_by_another(rec.MaHoSo)
         if previous.ma_tthc != rec.MaTTHC:
             return Refused(
-                f"MaTTHC of dossier {rec.MaHoSo} cannot change from {previous.ma_tthc}",
+                f"không được đổi MaTTHC của hồ sơ {rec.MaHoSo} (đang là {previous.ma_tthc})",
                 "ma_tthc_changed",
             )
         if not correction and (
