@@ -50,6 +50,11 @@ def too_many(exc: Limited) -> Denied:
     return Denied(429, "rate_limited", {"Retry-After": str(exc.retry_after_s)})
 
 
+def bearer_extra(wanted: frozenset[str]) -> dict[str, Any]:
+    """The OpenAPI extension of a bearer-token route: its roles, its credential."""
+    return {ROLES_EXTENSION: sorted(wanted), CREDENTIAL_EXTENSION: "bearer"}
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -91,28 +96,15 @@ class Access:
             request: Request,
             credentials: HTTPAuthorizationCredentials | None = Depends(BEARER),  # noqa: B008
         ) -> Principal:
-            principal = await self.authenticate(request, credentials)
-            if not wanted & principal.roles:
-                await self._refused(request, 403, "role")
-                raise Denied(403, "role_forbidden")
-            return principal
+            return await self.require(request, credentials, wanted)
 
-        return {
-            "dependencies": [Depends(guard)],
-            "openapi_extra": {
-                ROLES_EXTENSION: sorted(wanted),
-                CREDENTIAL_EXTENSION: "bearer",
-            },
-        }
+        return {"dependencies": [Depends(guard)], "openapi_extra": bearer_extra(wanted)}
 
     def public(self, *, limited: bool = False) -> dict[str, Any]:
         """Route keyword arguments for a route everyone may call; `limited`: per client address."""
 
         async def per_address(request: Request) -> None:
-            try:
-                await self.limits.check("public", client_address(request))
-            except Limited as exc:
-                raise too_many(exc) from None
+            await self.count_public(request)
 
         extra = {ROLES_EXTENSION: [PUBLIC], CREDENTIAL_EXTENSION: "none"}
         return {"openapi_extra": extra, "dependencies": [Depends(per_address)] if limited else []}
@@ -124,6 +116,26 @@ class Access:
         return {"openapi_extra": extra}
 
     # --- checks ------------------------------------------------------------------------------
+
+    async def require(
+        self,
+        request: Request,
+        credentials: HTTPAuthorizationCredentials | None,
+        wanted: frozenset[str],
+    ) -> Principal:
+        """The caller, holding one of the `wanted` roles; 401/403/429/503 otherwise."""
+        principal = await self.authenticate(request, credentials)
+        if not wanted & principal.roles:
+            await self._refused(request, 403, "role")
+            raise Denied(403, "role_forbidden")
+        return principal
+
+    async def count_public(self, request: Request) -> None:
+        """Count a public request against its client address's limit; 429 past it."""
+        try:
+            await self.limits.check("public", client_address(request))
+        except Limited as exc:
+            raise too_many(exc) from None
 
     async def authenticate(
         self, request: Request, credentials: HTTPAuthorizationCredentials | None
