@@ -44,11 +44,13 @@ infra-down: down
 reset: install ## stop and delete the local data (Kafka topics, databases); keeps the downloads
 	@$(STACK) reset
 
-contracts: install ## regenerate the contract documents (refuses a breaking change)
+contracts: install ## regenerate the contract documents (refuses a breaking change) and the error-code table
 	@$(PY) -m pasc_contracts.generate
+	@$(PY) -m pasc_runtime.error_table
 
 contracts-check: install
 	@$(PY) -m pasc_contracts.generate --check
+	@$(PY) -m pasc_runtime.error_table --check
 
 lint: install contracts-check audit ## ruff (lint, format, security rules), mypy, pip-audit
 	@$(UV) run --frozen ruff check .

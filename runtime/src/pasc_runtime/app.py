@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from faststream.asgi import AsgiFastStream, AsyncAPIRoute
+from faststream.asgi import AsgiFastStream
 from faststream.specification import AsyncAPI
 from opentelemetry import trace
 from opentelemetry.trace import TracerProvider
@@ -29,6 +29,7 @@ from prometheus_client import make_asgi_app
 from pasc_contracts import TOPICS, topic
 from pasc_contracts.topics import consumed_by
 from pasc_runtime import http_guard
+from pasc_runtime.api_docs import asyncapi_routes, service_version
 from pasc_runtime.auth import Access, TokenVerifier
 from pasc_runtime.auth.tokens import IssuerUnavailable
 from pasc_runtime.consumer import BatchHandler, Decoder, EventConsumer
@@ -307,9 +308,15 @@ class Runtime:
                 ("/health", make_liveness(lambda: self._running, checks)),
                 ("/ready", make_readiness(checks, self.partitions)),
                 ("/metrics", make_asgi_app(self.metrics.registry)),
+                # The full document from the topic registry, not FastStream's (which lists
+                # only this process's subscribers), rendered with bundled assets.
+                *asyncapi_routes(self.settings.service_name),
             ],
-            asyncapi_path=AsyncAPIRoute("/asyncapi", include_in_schema=False),
-            specification=AsyncAPI(title=title, version="1.0.0", description=description),
+            specification=AsyncAPI(
+                title=title,
+                version=service_version(self.settings.service_name),
+                description=description,
+            ),
             on_startup=[self.start_resources],
             after_startup=[self.start_background],
             on_shutdown=[self.stop_background],

@@ -20,8 +20,9 @@ from urllib.parse import unquote_to_bytes
 
 import asyncpg
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pasc_runtime import api_errors
 
 MAX_PATH = 2048
 MAX_QUERY = 8192
@@ -54,7 +55,12 @@ class RequestGuard:
             )
             if problem is not None:
                 body = json.dumps(
-                    {"error_code": "400", "code": "invalid_request", "message": problem},
+                    {
+                        "error_code": "400",
+                        "code": "invalid_request",
+                        "message": problem,
+                        "field": None,
+                    },
                     ensure_ascii=False,
                 ).encode()
                 await send(
@@ -72,17 +78,11 @@ class RequestGuard:
         await self.app(scope, receive, send)
 
 
-async def _data_error(request: Request, exc: Exception) -> JSONResponse:
-    # The database's own message may quote the value: not echoed.
-    return JSONResponse(
-        {"error_code": "400", "code": "invalid_value", "message": "giá trị không hợp lệ"}, 400
-    )
-
-
 def install(app: Any) -> None:
-    """The error handlers every service's FastAPI app shares."""
+    """The error handlers every service's FastAPI app shares (`api_errors.install` answers
+    every other refusal in the same body)."""
     if isinstance(app, FastAPI):
-        app.add_exception_handler(asyncpg.DataError, _data_error)
+        app.add_exception_handler(asyncpg.DataError, api_errors.data_error)
 
 
 async def read_body(request: Request, max_bytes: int, timeout_s: float) -> bytes:
