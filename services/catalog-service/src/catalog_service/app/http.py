@@ -5,32 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import asyncpg
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from catalog_service.app.commands import Catalog, CatalogError
+from catalog_service.app.commands import Catalog
 from catalog_service.app.deps import Services
 from catalog_service.app.routes import reading, writing
+from pasc_runtime.api_docs import service_api
 from pasc_runtime.auth import Access
 from pasc_runtime.auth.routes import bind
 
-
-async def refused(_: Request, exc: Exception) -> JSONResponse:
-    if not isinstance(exc, CatalogError):  # registered for CatalogError only
-        raise exc
-    return JSONResponse({"detail": exc.message, "errors": exc.errors}, status_code=exc.status)
+DESCRIPTION = "The catalog of administrative procedures (TTHC) received at the Center."
+TAGS = [
+    {"name": "Tra cứu", "description": "Danh mục thủ tục, lịch sử quyết định, tỷ lệ tiếp nhận."},
+    {"name": "Công khai", "description": "Danh mục công khai cho Cổng thông tin thành phố."},
+    {
+        "name": "Cập nhật danh mục",
+        "description": "Nhập danh mục, đề nghị của sở, ngành và quyết định của Chủ tịch UBND.",
+    },
+]
 
 
 def make_api(pool: Callable[[], asyncpg.Pool], catalog: Catalog, access: Access) -> FastAPI:
-    api = FastAPI(
-        title="catalog-service",
-        description="The catalog of administrative procedures (TTHC) received at the Center.",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
-    )
+    api = service_api("catalog-service", description=DESCRIPTION, tags=TAGS)
     bind(api, access)
     api.state.services = Services(pool=pool, catalog=catalog)
-    api.add_exception_handler(CatalogError, refused)
     api.include_router(reading.router)
     api.include_router(writing.router)
     return api

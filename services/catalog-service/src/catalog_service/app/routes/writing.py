@@ -10,25 +10,55 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from catalog_service.app import errors
 from catalog_service.app.commands import Approval
 from catalog_service.app.deps import CatalogWrites, today
+from catalog_service.app.errors import CatalogError
 from catalog_service.domain.agencies import AGENCY_CODE, Agency
 from catalog_service.domain.decisions import DecisionTerms
 from catalog_service.domain.legal import ExclusionGround
 from catalog_service.domain.rows import FileError, RawRow, decode, read_csv
 from pasc_contracts.events.catalog import AgencyKind
 from pasc_runtime.auth import Role
-from pasc_runtime.auth.routes import allow
+from pasc_runtime.auth.routes import allow, refusals
 from pasc_runtime.http_guard import read_body
 
 DEFAULT_SIGNER = "Chủ tịch UBND thành phố"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 IMPORT_TIMEOUT_S = 30.0
 
-router = APIRouter()
+router = APIRouter(tags=["Cập nhật danh mục"])
+# The import reads its body itself (counted while it arrives): documented here.
+IMPORT_BODY = {
+    "required": True,
+    "description": "The catalog's rows: CSV with the import's columns, or JSON rows.",
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "ma_tthc,ten_tthc,ma_linh_vuc,ten_linh_vuc,ma_co_quan,ten_co_quan,"
+            "cap_thuc_hien,tiep_nhan_tai_trung_tam,ly_do_khong_tiep_nhan,muc_do_dvc,"
+            "thoi_han_giai_quyet\n1.001234,Cấp giấy phép xây dựng,SXD-HDXD,"
+            "Hoạt động xây dựng,SXD,Sở Xây dựng,tinh,1,,toan_trinh,15\n",
+        },
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"rows": {"type": "array", "items": {"type": "object"}}},
+                "required": ["rows"],
+            }
+        },
+    },
+}
+DECISION_REFUSALS = (
+    CatalogError(errors.DECISION_INVALID, details=["signer: bắt buộc"], field="signer"),
+    CatalogError(errors.DECISION_EMPTY),
+    CatalogError(errors.DECISION_CONTENT_INVALID),
+    CatalogError(errors.APPROVAL_INVALID, field="approve"),
+    CatalogError(errors.DECISION_ALREADY_APPLIED, field="decision_no"),
+)
 
 
 # --- request bodies ---------------------------------------------------------------------------
@@ -97,7 +127,17 @@ class GroundBody(BaseModel):
 # --- routes ------------------------------------------------------------------------------------
 
 
-@router.post("/v1/imports", **allow(Role.CATALOG_OFFICER))
+@router.post(
+    "/v1/imports",
+    responses=refusals(
+        CatalogError(errors.IMPORT_FILE_INVALID, "thiếu cột: ten_tthc"),
+        CatalogError(errors.IMPORT_MEDIA_TYPE),
+        408,
+        413,
+        *DECISION_REFUSALS,
+    ),
+    **allow(Role.CATALOG_OFFICER, openapi={"requestBody": IMPORT_BODY}),
+)
 async def import_catalog(
     request: Request,
     catalog: CatalogWrites,
@@ -129,7 +169,16 @@ async def import_catalog(
     return report.as_dict()
 
 
-@router.post("/v1/proposals", status_code=201, **allow(Role.CATALOG_OFFICER))
+@router.post(
+    "/v1/proposals",
+    status_code=201,
+    responses=refusals(
+        CatalogError(errors.SUBMITTER_REQUIRED, field="submitted_by"),
+        CatalogError(errors.AGENCY_UNKNOWN, field="agency_code"),
+        CatalogError(errors.PROPOSAL_ROWS_INVALID, field="rows"),
+    ),
+    **allow(Role.CATALOG_OFFICER),
+)
 async def propose(catalog: CatalogWrites, body: ProposalBody) -> dict[str, Any]:
     """A department's proposal (task 4): stored, takes effect only when a decision approves it."""
     proposal_id = await catalog.submit_proposal(
@@ -138,7 +187,11 @@ async def propose(catalog: CatalogWrites, body: ProposalBody) -> dict[str, Any]:
     return {"proposal_id": proposal_id, "entries": len(body.rows)}
 
 
-@router.post("/v1/decisions", **allow(Role.DECISION_RECORDER))
+@router.post(
+    "/v1/decisions",
+    responses=refusals(*DECISION_REFUSALS),
+    **allow(Role.DECISION_RECORDER),
+)
 async def decide(catalog: CatalogWrites, body: DecisionBody) -> dict[str, Any]:
     """The Chairman's decision (task 5): approves proposals or rows, withdraws procedures."""
     report = await catalog.decide(
@@ -151,7 +204,11 @@ async def decide(catalog: CatalogWrites, body: DecisionBody) -> dict[str, Any]:
     return report.as_dict()
 
 
-@router.put("/v1/agencies/{agency_code}", **allow(Role.CATALOG_OFFICER))
+@router.put(
+    "/v1/agencies/{agency_code}",
+    responses=refusals(),
+    **allow(Role.CATALOG_OFFICER),
+)
 async def put_agency(
     catalog: CatalogWrites,
     agency_code: Annotated[str, Path(pattern=AGENCY_CODE.pattern)],
@@ -164,7 +221,12 @@ async def put_agency(
     return {"agency_code": agency_code, "changed": changed}
 
 
-@router.post("/v1/exclusion-grounds", status_code=201, **allow(Role.CATALOG_OFFICER))
+@router.post(
+    "/v1/exclusion-grounds",
+    status_code=201,
+    responses=refusals(),
+    **allow(Role.CATALOG_OFFICER),
+)
 async def post_ground(catalog: CatalogWrites, body: GroundBody) -> dict[str, Any]:
     """A new legal basis for point a or b from a date (the previous one ends the day before)."""
     await catalog.add_ground(ExclusionGround(**body.model_dump()))
@@ -194,5 +256,9 @@ def rows_of(content_type: str, body: bytes) -> list[RawRow]:
         if media in ("text/csv", "text/plain", "application/octet-stream", ""):
             return read_csv(decode(body))
     except FileError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    raise HTTPException(415, f"content-type {media}: gửi text/csv hoặc application/json")
+        raise CatalogError(errors.IMPORT_FILE_INVALID, str(exc)) from exc
+    raise CatalogError(
+        errors.IMPORT_MEDIA_TYPE,
+        f"content-type {media}: kiểu nội dung không nhận; gửi text/csv hoặc application/json",
+        field="content-type",
+    )
