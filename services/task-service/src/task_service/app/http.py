@@ -12,24 +12,31 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from pasc_runtime.api_docs import service_api
 from pasc_runtime.auth import Access
 from pasc_runtime.auth.routes import bind
 from task_service.app.deps import Services
+from task_service.app.errors import refusal
 from task_service.app.routes import admin, assignments, plans
 from task_service.app.scheduler import Scheduler
 from task_service.app.service import TaskService
-from task_service.domain.errors import DomainError, Refusal
+from task_service.domain.errors import DomainError
 
-_STATUS = {Refusal.NOT_FOUND: 404, Refusal.FORBIDDEN: 403, Refusal.INVALID: 422}
+DESCRIPTION = (
+    "The Center's implementation plan: tasks, deadlines, progress, alerts, monthly reports."
+)
+TAGS = [
+    {"name": "Kế hoạch", "description": "Kế hoạch, ngày ban hành, ngày Trung tâm ra mắt."},
+    {"name": "Nhiệm vụ", "description": "Nhiệm vụ, cơ quan thực hiện, tiến độ, trạng thái."},
+    {"name": "Báo cáo", "description": "Báo cáo tháng gửi UBND thành phố."},
+    {"name": "Vận hành", "description": "Chạy lịch nhắc hạn (operator)."},
+]
 
 
 async def refused(_: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, DomainError):  # registered for DomainError only
         raise exc
-    return JSONResponse(
-        {"detail": [{"loc": [exc.field], "msg": exc.reason, "type": exc.kind.value}]},
-        status_code=_STATUS[exc.kind],
-    )
+    return refusal(exc).response()
 
 
 def make_api(
@@ -40,7 +47,7 @@ def make_api(
     *,
     allow_tick_at: bool,
 ) -> FastAPI:
-    api = FastAPI(title="task-service", docs_url="/docs", openapi_url="/openapi.json")
+    api = service_api("task-service", description=DESCRIPTION, tags=TAGS)
     bind(api, access)
     api.state.services = Services(pool, service, scheduler, allow_tick_at)
     api.add_exception_handler(DomainError, refused)
