@@ -12,9 +12,11 @@ from datetime import date
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
+from pasc_runtime.api_errors import ApiError
 from reporting_service.adapters import kpi_queries
+from reporting_service.app import errors
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.domain.agencies import AGENCY_NAMES
 from reporting_service.domain.periods import (
@@ -42,7 +44,11 @@ class Services:
             return agency
         if await kpi_queries.agency_known(self.pool(), agency):
             return agency
-        raise invalid("agency", f"unknown agency code {agency!r}; known: {', '.join(AGENCY_NAMES)}")
+        raise errors.refused(
+            errors.UNKNOWN_AGENCY,
+            f"mã cơ quan '{agency}' không có; các mã: {', '.join(AGENCY_NAMES)}",
+            "agency",
+        )
 
 
 def services(request: Request) -> Services:
@@ -55,9 +61,9 @@ def services(request: Request) -> Services:
 App = Annotated[Services, Depends(services)]
 
 
-def invalid(field: str, message: str) -> HTTPException:
-    """A 422 shaped like FastAPI's own validation errors: the field and the reason."""
-    return HTTPException(422, [{"loc": ["query", field], "msg": message, "type": "value_error"}])
+def period_refusal(exc: PeriodError) -> ApiError:
+    """The period's refusal in the one error body: its code, its Vietnamese reason, its field."""
+    return errors.refused(errors.PERIOD_ERRORS[exc.code], str(exc), exc.field)
 
 
 def period_of(start: date | None, end: date | None, as_of: date | None = None) -> Period:
@@ -69,4 +75,4 @@ def period_of(start: date | None, end: date | None, as_of: date | None = None) -
             as_of,
         )
     except PeriodError as exc:
-        raise invalid(exc.field, str(exc)) from exc
+        raise period_refusal(exc) from exc

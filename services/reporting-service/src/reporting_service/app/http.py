@@ -7,11 +7,19 @@ from collections.abc import Callable
 import asyncpg
 from fastapi import FastAPI
 
+from pasc_runtime.api_docs import service_api
 from pasc_runtime.auth import Access
 from pasc_runtime.auth.routes import bind
 from reporting_service.app.deps import Services
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.app.routes import dashboard, figures, index766, monthly
+
+DESCRIPTION = "Figures for the CIOC and the office (counts of dossiers; rates 0..1)."
+TAGS = [
+    {"name": "Số liệu", "description": "Tiếp nhận, giải quyết, đúng hạn, quá hạn, độ phủ."},
+    {"name": "Chỉ số 766", "description": "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)."},
+    {"name": "Báo cáo tháng", "description": "Báo cáo tháng: HTML, CSV, Word, Excel."},
+]
 
 
 def make_api(
@@ -23,12 +31,7 @@ def make_api(
     *,
     admin_token: str | None = None,
 ) -> FastAPI:
-    api = FastAPI(
-        title="reporting-service",
-        description="Figures for the CIOC and the office (counts of dossiers; rates 0..1).",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
-    )
+    api = service_api("reporting-service", description=DESCRIPTION, tags=TAGS)
     bind(api, access)
     api.state.services = Services(
         pool, metrics, refresh_s, sign_in_client, access.verifier.issuer, admin_token

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from pasc_runtime.auth.routes import public
-from reporting_service.app import dashboard
+from reporting_service.app import dashboard, errors
 from reporting_service.app.deps import App
+from reporting_service.app.errors import refused
 from reporting_service.domain.periods import today_vn
 
 router = APIRouter()
@@ -48,7 +49,9 @@ async def sign_in(app: App) -> dict[str, str]:
 async def asset(name: str) -> Response:
     body = dashboard.asset(name)
     if body is None:
-        raise HTTPException(404, f"no dashboard asset named {name!r}")
+        raise refused(
+            errors.DASHBOARD_ASSET_NOT_FOUND, f"trang điều hành không có tệp '{name}'", "name"
+        )
     return Response(
         body, media_type=dashboard.ASSETS[name], headers={"cache-control": "max-age=300"}
     )

@@ -5,22 +5,31 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from pasc_contracts import now_vn
 from pasc_runtime.auth import Role
-from pasc_runtime.auth.routes import allow
+from pasc_runtime.auth.routes import allow, refusals
 from reporting_service.adapters import kpi_queries, read_model_store
+from reporting_service.app import errors
 from reporting_service.app.deps import App, period_of
+from reporting_service.app.errors import refused
 from reporting_service.app.kpi import coverage, kpi_report, plan_progress
 from reporting_service.domain.periods import as_of_moment, today_vn
 
 READERS = (Role.CIOC, Role.CENTER_OFFICE)
 
-router = APIRouter()
+router = APIRouter(tags=["Số liệu"])
+BY_AGENCY = refusals(refused(errors.UNKNOWN_AGENCY, field="agency"))
+BY_PERIOD = refusals(
+    refused(errors.UNKNOWN_AGENCY, field="agency"),
+    refused(errors.PERIOD_REVERSED, field="from"),
+    refused(errors.PERIOD_TOO_LONG, field="to"),
+    refused(errors.AS_OF_BEFORE_PERIOD, field="as_of"),
+)
 
 
-@router.get("/v1/kpi", **allow(*READERS))
+@router.get("/v1/kpi", responses=BY_PERIOD, **allow(*READERS))
 async def kpi(
     app: App,
     agency: Annotated[str | None, Query(description="Agency code; city-wide without it")] = None,
@@ -42,7 +51,7 @@ async def kpi(
             return await kpi_report(conn, period, code, moment)
 
 
-@router.get("/v1/overdue", **allow(*READERS))
+@router.get("/v1/overdue", responses=BY_AGENCY, **allow(*READERS))
 async def overdue(
     app: App,
     agency: Annotated[str | None, Query(description="Agency code; all without it")] = None,
@@ -62,7 +71,7 @@ async def overdue(
     return {"as_of": now, "dossiers": rows}
 
 
-@router.get("/v1/coverage", **allow(*READERS))
+@router.get("/v1/coverage", responses=BY_AGENCY, **allow(*READERS))
 async def catalog_coverage(app: App, agency: str | None = None) -> dict[str, Any]:
     """Procedures received at the Center over eligible, per agency and city-wide."""
     code = await app.agency(agency)
@@ -70,7 +79,7 @@ async def catalog_coverage(app: App, agency: str | None = None) -> dict[str, Any
         return await coverage(conn, code)
 
 
-@router.get("/v1/plan", **allow(*READERS))
+@router.get("/v1/plan", responses=BY_AGENCY, **allow(*READERS))
 async def plan(app: App, agency: str | None = None, plan_id: str | None = None) -> dict[str, Any]:
     """The plan's task assignments per agency: done, in progress, overdue."""
     code = await app.agency(agency)
@@ -78,10 +87,18 @@ async def plan(app: App, agency: str | None = None, plan_id: str | None = None) 
         return await plan_progress(conn, code, today_vn(), plan_id)
 
 
-@router.get("/v1/dossiers/{ma_ho_so}", **allow(Role.CENTER_OFFICE))
+@router.get(
+    "/v1/dossiers/{ma_ho_so}",
+    responses=refusals(refused(errors.DOSSIER_NOT_FOUND, field="ma_ho_so")),
+    **allow(Role.CENTER_OFFICE),
+)
 async def get_dossier(app: App, ma_ho_so: str) -> dict[str, object]:
     """The read model's state of one dossier (no personal data is kept here)."""
     found = await read_model_store.dossier(app.pool(), ma_ho_so)
     if found is None:
-        raise HTTPException(404, f"dossier {ma_ho_so} not in the read model")
+        raise refused(
+            errors.DOSSIER_NOT_FOUND,
+            f"hồ sơ {ma_ho_so} chưa có trong dữ liệu báo cáo",
+            "ma_ho_so",
+        )
     return found

@@ -7,22 +7,25 @@ import ipaddress
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from pasc_contracts import now_vn
+from pasc_runtime.api_errors import ApiError
 from pasc_runtime.auth import Role
-from pasc_runtime.auth.routes import allow
+from pasc_runtime.auth.routes import allow, refusals
 from pasc_runtime.db import Connection
 from reporting_service.adapters import index_inputs, kpi_queries
+from reporting_service.app import errors
 from reporting_service.app.deps import App, period_of
+from reporting_service.app.errors import refused
 from reporting_service.app.kpi import agency_names, index766
 from reporting_service.domain.periods import MAX_DAYS, Period, as_of_moment
 from reporting_service.domain.scoring import INDICATORS, OUTSIDE_CODES
 
 READERS = (Role.CIOC, Role.CENTER_OFFICE)
 
-router = APIRouter()
+router = APIRouter(tags=["Chỉ số 766"])
 
 
 class OutsideFigureIn(BaseModel):
@@ -41,11 +44,6 @@ class OutsideFigureIn(BaseModel):
     reason: str = Field(min_length=3, max_length=1000, description="Why it is entered")
 
 
-def refused(field: str, code: str, message: str) -> HTTPException:
-    """A 422 naming the field, with a Vietnamese message and a stable machine code."""
-    return HTTPException(422, [{"loc": ["body", field], "msg": message, "type": code}])
-
-
 async def office(
     app: App, request: Request, x_admin_token: Annotated[str | None, Header()] = None
 ) -> str:
@@ -54,11 +52,7 @@ async def office(
         if x_admin_token is None or not hmac.compare_digest(
             x_admin_token.encode(), app.admin_token.encode()
         ):
-            raise HTTPException(
-                401,
-                [{"loc": ["header", "x-admin-token"], "type": "admin_token_required",
-                  "msg": "Cần mã quản trị (X-Admin-Token) để nhập số liệu."}],
-            )  # fmt: skip
+            raise refused(errors.ADMIN_TOKEN_REQUIRED, field="x-admin-token")
         return "admin"
     host = request.client.host if request.client else ""
     try:
@@ -66,15 +60,19 @@ async def office(
     except ValueError:
         local = False
     if not local:
-        raise HTTPException(
-            403,
-            [{"loc": ["header", "x-admin-token"], "type": "loopback_only",
-              "msg": "Chưa cấu hình ADMIN_TOKEN: chỉ nhập được từ máy chủ."}],
-        )  # fmt: skip
+        raise refused(errors.LOOPBACK_ONLY, field="x-admin-token")
     return "admin@localhost"
 
 
-@router.get("/v1/index766", **allow(*READERS))
+@router.get(
+    "/v1/index766",
+    responses=refusals(
+        refused(errors.UNKNOWN_AGENCY, field="agency"),
+        refused(errors.PERIOD_REVERSED, field="from"),
+        refused(errors.PERIOD_TOO_LONG, field="to"),
+    ),
+    **allow(*READERS),
+)
 async def index(
     app: App,
     agency: Annotated[str | None, Query(description="Agency code; city-wide without it")] = None,
@@ -123,6 +121,16 @@ async def by_agency(conn: Connection, period: Period, moment: Any) -> list[dict[
 @router.post(
     "/v1/index766/inputs",
     status_code=201,
+    responses=refusals(
+        refused(errors.ADMIN_TOKEN_REQUIRED, field="x-admin-token"),
+        refused(errors.LOOPBACK_ONLY, field="x-admin-token"),
+        refused(errors.INDICATOR_FROM_DATA, field="indicator"),
+        refused(errors.UNKNOWN_INDICATOR, field="indicator"),
+        refused(errors.NUMERATOR_ABOVE_DENOMINATOR, field="numerator"),
+        refused(errors.PERIOD_REVERSED, field="from"),
+        refused(errors.PERIOD_TOO_LONG, field="to"),
+        refused(errors.UNKNOWN_AGENCY, field="agency"),
+    ),
     dependencies=[*allow(Role.CENTER_OFFICE)["dependencies"], Depends(office)],
     openapi_extra=allow(Role.CENTER_OFFICE)["openapi_extra"],
 )
@@ -136,22 +144,22 @@ async def enter(app: App, figure: OutsideFigureIn) -> dict[str, Any]:
         known = ", ".join(OUTSIDE_CODES)
         data = figure.indicator in INDICATORS
         raise refused(
-            "indicator",
-            "indicator_from_data" if data else "unknown_indicator",
+            errors.INDICATOR_FROM_DATA if data else errors.UNKNOWN_INDICATOR,
             f"Chỉ tiêu '{figure.indicator}' "
             + ("được tính từ dữ liệu hồ sơ, không nhập tay" if data else "không có")
             + f"; chỉ nhập được: {known}.",
+            "indicator",
         )
     if figure.numerator > figure.denominator:
-        raise refused("numerator", "numerator_above_denominator", "Tử số lớn hơn mẫu số.")
+        raise refused(errors.NUMERATOR_ABOVE_DENOMINATOR, field="numerator")
     if figure.start > figure.end:
-        raise refused("from", "period_reversed", "Ngày bắt đầu sau ngày kết thúc.")
+        raise refused(errors.PERIOD_REVERSED, field="from")
     if (figure.end - figure.start).days + 1 > MAX_DAYS:
-        raise refused("to", "period_too_long", f"Kỳ dài hơn {MAX_DAYS} ngày.")
+        raise refused(errors.PERIOD_TOO_LONG, field="to")
     try:
         agency = await app.agency(figure.agency)
-    except HTTPException as exc:
-        raise refused("agency", "unknown_agency", "Mã cơ quan không có.") from exc
+    except ApiError as exc:
+        raise refused(errors.UNKNOWN_AGENCY, field="agency") from exc
     return await index_inputs.append(
         app.pool(),
         indicator=figure.indicator,
@@ -166,7 +174,11 @@ async def enter(app: App, figure: OutsideFigureIn) -> dict[str, Any]:
     )
 
 
-@router.get("/v1/index766/inputs", **allow(*READERS))
+@router.get(
+    "/v1/index766/inputs",
+    responses=refusals(refused(errors.UNKNOWN_AGENCY, field="agency")),
+    **allow(*READERS),
+)
 async def entered(
     app: App,
     indicator: Annotated[str | None, Query(description="One indicator; all without it")] = None,

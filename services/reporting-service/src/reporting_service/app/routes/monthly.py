@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from pasc_contracts import now_vn
 from pasc_runtime.auth import Role
-from pasc_runtime.auth.routes import allow
-from reporting_service.app import documents, reports
-from reporting_service.app.deps import App, Services, invalid
+from pasc_runtime.auth.routes import allow, refusals
+from reporting_service.app import documents, errors, reports
+from reporting_service.app.deps import App, Services, period_refusal
+from reporting_service.app.errors import refused
 from reporting_service.domain.periods import PeriodError, today_vn
 from reporting_service.domain.report_document import (
     ReportDocument,
@@ -25,10 +26,23 @@ READERS = (Role.CIOC, Role.CENTER_OFFICE)
 # From 1900, as domain.periods.MONTH: an earlier month passed this pattern and failed later (500).
 Month = Annotated[str, Path(pattern=r"^(?:19|2\d)\d\d-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
-router = APIRouter()
+router = APIRouter(tags=["Báo cáo tháng"])
+NOT_STARTED = refused(errors.MONTH_NOT_STARTED, "tháng 12/2099 chưa bắt đầu", "month")
+SIGNING = refused(errors.SIGNING_INVALID, "ngày ký không thể sau ngày hôm nay", "ngay")
 
 
-@router.get("/v1/reports/monthly/{month}.html", response_class=HTMLResponse, **allow(*READERS))
+def document_of(media_type: str, description: str) -> dict[int | str, Any]:
+    """A route answering one file of `media_type`, and its refusals."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {200: {"description": description, "content": content}, **refusals(NOT_STARTED, SIGNING)}
+
+
+@router.get(
+    "/v1/reports/monthly/{month}.html",
+    response_class=HTMLResponse,
+    responses=refusals(),
+    **allow(*READERS),
+)
 async def monthly_html(app: App, month: Month) -> HTMLResponse:
     """The monthly report in Vietnamese, for the People's Committee."""
     async with app.pool().acquire() as conn:
@@ -36,19 +50,24 @@ async def monthly_html(app: App, month: Month) -> HTMLResponse:
     return HTMLResponse(reports.render_html(report))
 
 
-@router.get("/v1/reports/monthly/{month}/{table}.csv", **allow(*READERS))
+@router.get(
+    "/v1/reports/monthly/{month}/{table}.csv",
+    responses={
+        200: {
+            "description": "The table as CSV (UTF-8 with BOM, Vietnamese headers).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **refusals(refused(errors.REPORT_TABLE_NOT_FOUND, field="table")),
+    },
+    **allow(*READERS),
+)
 async def monthly_csv(app: App, month: Month, table: str) -> Response:
     """One table of the monthly report: agencies, late_by_procedure, coverage or plan."""
     if table not in reports.TABLES:
-        raise HTTPException(
-            404,
-            [
-                {
-                    "loc": ["path", "table"],
-                    "msg": f"no table {table!r}; tables: {', '.join(reports.TABLES)}",
-                    "type": "value_error",
-                }
-            ],
+        raise refused(
+            errors.REPORT_TABLE_NOT_FOUND,
+            f"báo cáo tháng không có bảng '{table}'; các bảng: {', '.join(reports.TABLES)}",
+            "table",
         )
     async with app.pool().acquire() as conn:
         report = await reports.monthly_report(conn, month, now_vn())
@@ -59,7 +78,11 @@ async def monthly_csv(app: App, month: Month, table: str) -> Response:
     )
 
 
-@router.get("/v1/reports/monthly/{month}.docx", **allow(*READERS))
+@router.get(
+    "/v1/reports/monthly/{month}.docx",
+    responses=document_of(documents.DOCX_TYPE, "The report as a Word document."),
+    **allow(*READERS),
+)
 async def monthly_docx(
     app: App,
     month: Month,
@@ -81,7 +104,11 @@ async def monthly_docx(
     )
 
 
-@router.get("/v1/reports/monthly/{month}.xlsx", **allow(*READERS))
+@router.get(
+    "/v1/reports/monthly/{month}.xlsx",
+    responses=document_of(documents.XLSX_TYPE, "The report's tables as an Excel workbook."),
+    **allow(*READERS),
+)
 async def monthly_xlsx(
     app: App,
     month: Month,
@@ -104,10 +131,8 @@ async def signed_document(app: Services, month: str, signing: Signing) -> Report
         period = documents.reportable(month, now)
         signing = check_signing(signing, period, today_vn(now))
     except PeriodError as exc:
-        raise HTTPException(
-            422, [{"loc": ["path", exc.field], "msg": str(exc), "type": "value_error"}]
-        ) from exc
+        raise period_refusal(exc) from exc
     except SigningError as exc:
-        raise invalid(exc.field, str(exc)) from exc
+        raise refused(errors.SIGNING_INVALID, str(exc), exc.field) from exc
     async with app.pool().acquire() as conn:
         return await documents.monthly_document(conn, month, signing, now)
