@@ -120,7 +120,7 @@ def test_outside_figures_need_the_admin_token_or_a_loopback_client() -> None:
     assert wrong.status_code == 401
     assert wrong.json() == {
         "error_code": "401",
-        "code": "admin_token_required",
+        "code": "figures_admin_token_required",
         "message": "Cần mã quản trị (X-Admin-Token) để nhập số liệu.",
         "field": "x-admin-token",
     }
