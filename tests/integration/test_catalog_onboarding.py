@@ -282,7 +282,12 @@ async def test_a_decision_withdrawing_an_unknown_procedure_is_refused_whole(
             },
         )
         assert response.status_code == 422
-        assert "1.999999" in json.dumps(response.json(), ensure_ascii=False)
+        refusal = response.json()
+        assert (refusal["error_code"], refusal["code"]) == ("422", "decision_content_invalid")
+        assert refusal["message"].startswith(
+            "quyết định 404/QĐ-UBND có nội dung không hợp lệ; không áp dụng: 1.999999 (từ chối): "
+        )
+        assert "1.000401" not in refusal["message"]  # only what is at fault is listed
         still = (await client.get("/v1/procedures/1.000401")).json()
         assert still["in_force"] is not None and len(still["history"]) == 1
     assert await outbox(database_url, catalog) == staged
@@ -379,5 +384,10 @@ async def test_a_decision_number_applies_once_and_a_dry_run_applies_nothing(
             headers={"content-type": "text/csv"},
         )
         assert reused.status_code == 409
-        assert "101/QĐ-UBND" in reused.json()["detail"]
+        conflict = reused.json()
+        assert (conflict["code"], conflict["field"]) == ("decision_already_applied", "decision_no")
+        assert conflict["message"].startswith("quyết định 101/QĐ-UBND đã được áp dụng lúc ")
+        assert (
+            "thay đổi mới cần một quyết định mới: dòng 2 1.000701 (tạo mới)." in conflict["message"]
+        )
     assert await outbox(database_url, catalog) == staged

@@ -60,7 +60,12 @@ def test_an_expired_token_is_refused(catalog: RunningService) -> None:
     time.sleep(lifetime + 1.5)
     expired = httpx.get(f"{catalog.url}{READ}", headers={"Authorization": f"Bearer {token}"})
     assert expired.status_code == 401
-    assert expired.json()["detail"]["code"] == "token_invalid"
+    assert expired.json() == {
+        "error_code": "401",
+        "code": "token_invalid",
+        "message": "Token không hợp lệ hoặc đã hết hạn.",
+        "field": None,
+    }
     assert 'error="invalid_token"' in expired.headers["www-authenticate"]
 
 

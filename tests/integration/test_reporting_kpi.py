@@ -383,9 +383,26 @@ async def test_outside_figures_are_entered_with_who_and_why_and_kept(
             )
         ).json()["inputs"]
     assert first.status_code == second.status_code == 201, first.text
+    codes = {
+        "indicator": "indicator_from_data",
+        "numerator": "numerator_above_denominator",
+        "agency": "unknown_agency",
+        "source": "invalid_field",
+        "extra": "invalid_field",
+    }
     for field, response in refused.items():
         assert response.status_code == 422, (field, response.text)
-    assert refused["indicator"].json()["detail"][0]["type"] == "indicator_from_data"
+        assert (response.json()["code"], response.json()["field"]) == (codes[field], field)
+    assert (
+        refused["indicator"]
+        .json()["message"]
+        .startswith(
+            "Chỉ tiêu 'dung_han' được tính từ dữ liệu hồ sơ, không nhập tay; chỉ nhập được: "
+        )
+    )
+    assert refused["numerator"].json()["message"] == "Tử số lớn hơn mẫu số."
+    assert refused["agency"].json()["message"] == "Mã cơ quan không có."
+    assert refused["source"].json()["message"] == "source: phải có ít nhất 3 ký tự"
     survey = next(
         i for g in index["groups"] for i in g["indicators"] if i["code"] == "hai_long_danh_gia"
     )
@@ -461,25 +478,42 @@ async def test_plan_progress_coverage_and_monthly_report(reporting: RunningServi
 
 async def test_bad_input_is_refused_naming_the_field(reporting: RunningService) -> None:
     async with httpx.AsyncClient(base_url=reporting.url, timeout=60, auth=OFFICE) as client:
+        # Refused by the request's validation (field "query.<name>") or by the period's and
+        # agency's own checks (the field's name, a code of their own).
         cases = {
-            "/v1/kpi?from=2023-13-01": "from",
-            "/v1/kpi?from=2023-05-01&to=2023-04-01": "from",
-            "/v1/kpi?from=2000-01-01&to=2023-04-01": "to",
-            "/v1/kpi?agency=NOPE": "agency",
-            "/v1/kpi?from=2023-05-01&to=2023-05-31&as_of=2023-04-30": "as_of",
-            "/v1/kpi?as_of=2023-02-30": "as_of",
-            "/v1/overdue?as_of=yesterday": "as_of",
-            "/v1/overdue?limit=0": "limit",
-            "/dashboard?lang=fr": "lang",
+            "/v1/kpi?from=2023-13-01": ("invalid_field", "query.from"),
+            "/v1/kpi?from=2023-05-01&to=2023-04-01": ("period_reversed", "from"),
+            "/v1/kpi?from=2000-01-01&to=2023-04-01": ("period_too_long", "to"),
+            "/v1/kpi?agency=NOPE": ("unknown_agency", "agency"),
+            "/v1/kpi?from=2023-05-01&to=2023-05-31&as_of=2023-04-30": (
+                "as_of_before_period",
+                "as_of",
+            ),
+            "/v1/kpi?as_of=2023-02-30": ("invalid_field", "query.as_of"),
+            "/v1/overdue?as_of=yesterday": ("invalid_field", "query.as_of"),
+            "/v1/overdue?limit=0": ("invalid_field", "query.limit"),
+            "/dashboard?lang=fr": ("invalid_field", "query.lang"),
         }
-        for path, field in cases.items():
+        for path, (code, field) in cases.items():
             response = await client.get(path)
             assert response.status_code == 422, path
-            assert field in {e["loc"][-1] for e in response.json()["detail"]}, (path, response.text)
+            body = response.json()
+            assert (body["error_code"], body["code"], body["field"]) == ("422", code, field), path
+        reversed_period = await client.get("/v1/kpi?from=2023-05-01&to=2023-04-01")
+        assert reversed_period.json()["message"] == (
+            "ngày bắt đầu 01/05/2023 sau ngày kết thúc 01/04/2023"
+        )
         assert (await client.get("/v1/reports/monthly/2023-13.html")).status_code == 422
         assert (await client.get("/v1/reports/monthly/1320-06.html")).status_code == 422
         missing = await client.get("/v1/reports/monthly/2023-04/nope.csv")
-        assert missing.status_code == 404 and "table" in missing.text
+        assert missing.status_code == 404
+        assert missing.json() == {
+            "error_code": "404",
+            "code": "report_table_not_found",
+            "message": "báo cáo tháng không có bảng 'nope'; các bảng: "
+            "agencies, late_by_procedure, coverage, plan",
+            "field": "table",
+        }
 
 
 async def test_cioc_snapshots_and_prometheus_metrics(
@@ -578,4 +612,6 @@ async def test_the_monthly_report_as_a_signed_docx_and_an_xlsx(reporting: Runnin
     assert rows["Toàn thành phố"][2] == 10
     assert sheet.cell(4, 8).number_format == "0.0%"
 
-    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["query", "ngay"]
+    assert refused.status_code == 422
+    assert (refused.json()["code"], refused.json()["field"]) == ("signing_invalid", "ngay")
+    assert refused.json()["message"].startswith(f"báo cáo tháng {MONTH:02d}/{YEAR} ký từ ngày ")

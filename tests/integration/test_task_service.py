@@ -167,7 +167,8 @@ async def test_the_cli_loads_the_seed_plan_once_and_sets_its_dates(
     assert "Ngày ban hành: 10/03/2023; ngày Trung tâm ra mắt: 28/04/2023" in status.output
 
     bad = cli.invoke(plan_cli, ["set-launch-date", "2023-03-01", "--plan", plan, *url])
-    assert bad.exit_code == 1 and "launch_date:" in bad.output
+    assert bad.exit_code == 1 and "launch_date: ngày ra mắt 01/03/2023 trước " in bad.output
+    assert "(launch_date_invalid)" in bad.output
 
     # A revised plan: task 5 a month later, task 22 dropped. Only the difference is applied.
     revised = seed_for(plan)
@@ -244,15 +245,30 @@ async def test_each_kind_of_deadline_gives_the_due_date_the_plan_implies(
         wrong = await client.put(
             f"/v1/plans/{plan_id}/issue-date", json={"issue_date": "2023-02-30"}
         )
-        assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "issue_date"
+        assert wrong.status_code == 422
+        assert wrong.json() == {
+            "error_code": "422",
+            "code": "invalid_field",
+            "message": "issue_date: không phải ngày hợp lệ",
+            "field": "issue_date",
+        }
         early = await client.put(
             f"/v1/plans/{plan_id}/issue-date", json={"issue_date": "2023-03-01"}
         )
-        assert early.status_code == 422 and "595/QĐ-UBND" in early.text
+        assert early.status_code == 422
+        assert (early.json()["code"], early.json()["field"]) == ("issue_date_invalid", "issue_date")
+        assert early.json()["message"].startswith("ngày ban hành 01/03/2023 trước ")
+        assert "595/QĐ-UBND" in early.json()["message"]
         unknown = await client.put(
             "/v1/plans/no-such-plan/issue-date", json={"issue_date": "2023-03-10"}
         )
-        assert unknown.status_code == 404 and unknown.json()["detail"][0]["loc"] == ["plan_id"]
+        assert unknown.status_code == 404
+        assert unknown.json() == {
+            "error_code": "404",
+            "code": "plan_not_found",
+            "message": "không có kế hoạch no-such-plan",
+            "field": "plan_id",
+        }
     assert (await due(task_service, plan_id, 13, "VPUBND")) == "2023-03-30"  # nothing changed
 
 
@@ -427,11 +443,33 @@ async def test_the_office_reports_on_its_own_tasks_only_through_http(
         )
         unknown = await client.get(f"/v1/plans/{plan_id}/tasks", params={"agency": "SXX"})
         task = await client.get(f"{base}/13")
-    assert over.status_code == 422 and over.json()["detail"][0]["loc"] == ["body", "percent"]
-    assert not_mine.status_code == 403 and not_mine.json()["detail"][0]["loc"] == ["agency_code"]
-    assert no_result.status_code == 422 and no_result.json()["detail"][0]["loc"] == ["result_ref"]
+    assert over.status_code == 422
+    assert over.json() == {
+        "error_code": "422",
+        "code": "invalid_field",
+        "message": "percent: phải nhỏ hơn hoặc bằng 100",
+        "field": "percent",
+    }
+    assert not_mine.status_code == 403
+    assert (not_mine.json()["code"], not_mine.json()["field"]) == (
+        "assignment_not_yours",
+        "agency_code",
+    )
+    assert " không được báo cáo thay " in not_mine.json()["message"]
+    assert no_result.status_code == 422
+    assert (no_result.json()["code"], no_result.json()["field"]) == (
+        "result_ref_required",
+        "result_ref",
+    )
+    assert no_result.json()["message"].startswith("nhiệm vụ chỉ hoàn thành khi có kết quả")
     assert done.status_code == 200 and done.json()["status"] == "done"
     assert unknown.status_code == 404
+    assert unknown.json() == {
+        "error_code": "404",
+        "code": "plan_agency_not_found",
+        "message": f"Kế hoạch {plan_id} không có cơ quan SXX",
+        "field": "agency",
+    }
     history = [h["event_type"] for h in task.json()["history"]]
     assert history[:2] == ["task.registered", "task.deadline_computed"]
     assert history[-2:] == ["task.progress_reported", "task.status_changed"]
@@ -454,7 +492,13 @@ async def test_the_monthly_report_reads_in_vietnamese(
     assert "# BÁO CÁO" in markdown.text
     assert "tháng 04/2023" in markdown.text and "## III. CÁC NHIỆM VỤ TRỄ HẠN" in markdown.text
     assert html.headers["content-type"].startswith("text/html") and "<table>" in html.text
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "month"]
+    assert bad.status_code == 422
+    assert bad.json() == {
+        "error_code": "422",
+        "code": "invalid_field",
+        "message": "query.month: không đúng định dạng",
+        "field": "query.month",
+    }
 
 
 # -- alerts, exactly once -------------------------------------------------------------------

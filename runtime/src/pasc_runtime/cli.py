@@ -199,7 +199,9 @@ def refusal_reasons(response: httpx.Response, describe: Callable[[Any], str] = s
         return [str(body)]
     reasons: list[str] = []
     if isinstance(body.get("message"), str):
-        where = f"{body['field']}: " if body.get("field") else ""
+        field = body.get("field")
+        # Validation messages name their field already ("query.month: ...").
+        where = f"{field}: " if field and not body["message"].startswith(f"{field}:") else ""
         code = f" ({body['code']})" if body.get("code") else ""
         reasons.append(f"{where}{body['message']}{code}")
     detail = body.get("detail")

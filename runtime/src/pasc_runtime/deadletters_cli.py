@@ -22,13 +22,14 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
 
 from pasc_contracts import DEAD_LETTER_TOPIC, TOPICS, VN_TZ
 from pasc_contracts.events.deadletter import DeadLetter, FailureKind
+from pasc_runtime.dates import WHEN_FORMS, parse_when
 
 app = typer.Typer(help="Dead letters: list, show and replay them.", no_args_is_help=True)
 
@@ -38,28 +39,6 @@ NOT_KEPT = "[original not kept"
 DEFAULT_SCAN = 10_000  # without --since: the newest this many dead letters of each partition
 READ_TIMEOUT_S = 60  # per partition: a broker that stops answering does not hang the CLI
 _ID = re.compile(r"^(\d+):(\d+)$")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-
-
-def parse_when(text: str, *, end_of_day: bool = False) -> datetime:
-    """dd/mm/yyyy [HH:MM[:SS]] (as every output writes dates) or ISO 8601, in Vietnam time
-    unless the ISO form carries an offset. A bare date means its start (or, for `until`, its end)."""
-    text = text.strip()
-    if found := _DMY.match(text):
-        d, m, y, hh, mm, ss = found.groups()
-        day = date(int(y), int(m), int(d))
-        if hh is None:
-            return _whole_day(day, end_of_day)
-        return datetime(day.year, day.month, day.day, int(hh), int(mm), int(ss or 0), tzinfo=VN_TZ)
-    if len(text) == 10:
-        return _whole_day(date.fromisoformat(text), end_of_day)
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
-
-
-def _whole_day(day: date, end_of_day: bool) -> datetime:
-    start = datetime.combine(day, time(), tzinfo=VN_TZ)
-    return start + timedelta(days=1) if end_of_day else start
 
 
 def _when_option(value: str | None, *, end_of_day: bool = False) -> datetime | None:
@@ -68,9 +47,7 @@ def _when_option(value: str | None, *, end_of_day: bool = False) -> datetime | N
     try:
         return parse_when(value, end_of_day=end_of_day)
     except ValueError as exc:
-        raise typer.BadParameter(
-            f"{value!r}: not a date (dd/mm/yyyy, dd/mm/yyyy HH:MM or ISO 8601)"
-        ) from exc
+        raise typer.BadParameter(f"'{value}' không phải ngày; viết {WHEN_FORMS}") from exc
 
 
 @dataclass(frozen=True)

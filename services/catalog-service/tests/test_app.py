@@ -36,19 +36,34 @@ async def test_imports_refuse_unreadable_bodies_before_touching_anything() -> No
     ) as client:
         no_author = await client.post("/v1/imports", content=b"x")
         assert no_author.status_code == 422
-        assert "recorded_by" in no_author.text
+        assert no_author.json() == {
+            "error_code": "422",
+            "code": "missing_field",
+            "message": "query.recorded_by: thiếu trường bắt buộc",
+            "field": "query.recorded_by",
+        }
         url = "/v1/imports?recorded_by=test"
         header = await client.post(
             url, content=b"ma_tthc\n1.001234\n", headers={"content-type": "text/csv"}
         )
         assert header.status_code == 400
-        assert "thiếu cột" in header.json()["detail"]
+        assert header.json()["code"] == "import_file_invalid"
+        assert header.json()["message"].startswith("thiếu cột: ten_tthc, ma_linh_vuc,")
         xml = await client.post(url, content=b"<x/>", headers={"content-type": "application/xml"})
         assert xml.status_code == 415
+        assert xml.json() == {
+            "error_code": "415",
+            "code": "import_media_type",
+            "message": "content-type application/xml: kiểu nội dung không nhận;"
+            " gửi text/csv hoặc application/json.",
+            "field": "content-type",
+        }
         bad_json = await client.post(
             url, content=b'{"rows": 3}', headers={"content-type": "application/json"}
         )
         assert bad_json.status_code == 400
+        assert bad_json.json()["code"] == "import_file_invalid"
+        assert bad_json.json()["message"] == 'JSON cần dạng {"rows": [{"ma_tthc": ..., ...}, ...]}.'
 
 
 async def test_malformed_codes_are_refused_by_name() -> None:
@@ -61,4 +76,9 @@ async def test_malformed_codes_are_refused_by_name() -> None:
     ) as client:
         response = await client.get("/v1/procedures/not-a-code")
     assert response.status_code == 422
-    assert "ma_tthc" in response.text
+    assert response.json() == {
+        "error_code": "422",
+        "code": "invalid_field",
+        "message": "path.ma_tthc: không đúng định dạng",
+        "field": "path.ma_tthc",
+    }

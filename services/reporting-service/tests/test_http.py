@@ -47,9 +47,22 @@ def test_dashboard_is_vietnamese_by_default_english_on_request_and_self_containe
         .headers["content-type"]
         .startswith("text/javascript")
     )
-    assert c.get("/dashboard/assets/other.js").status_code == 404
+    missing = c.get("/dashboard/assets/other.js")
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "error_code": "404",
+        "code": "dashboard_asset_not_found",
+        "message": "trang điều hành không có tệp 'other.js'",
+        "field": "name",
+    }
     bad = c.get("/dashboard?date=2023-02-30")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "date"]
+    assert bad.status_code == 422
+    assert bad.json() == {
+        "error_code": "422",
+        "code": "invalid_field",
+        "message": "query.date: không phải ngày hợp lệ",
+        "field": "query.date",
+    }
 
 
 def test_monthly_report_renders_in_vietnamese_with_csv_tables() -> None:
@@ -94,10 +107,20 @@ def test_outside_figures_need_the_admin_token_or_a_loopback_client() -> None:
     # The office's token, then the index's own rule (TestClient is not loopback):
     anonymous = client().post("/v1/index766/inputs", json=figure, headers=OFFICE)
     assert anonymous.status_code == 403
-    assert anonymous.json()["detail"][0]["type"] == "loopback_only"
+    assert anonymous.json() == {
+        "error_code": "403",
+        "code": "loopback_only",
+        "message": "Chưa cấu hình ADMIN_TOKEN: chỉ nhập được từ máy chủ.",
+        "field": "x-admin-token",
+    }
     guarded = client(admin_token="s3cret")
     wrong = guarded.post(
         "/v1/index766/inputs", json=figure, headers={**OFFICE, "X-Admin-Token": "nope"}
     )
     assert wrong.status_code == 401
-    assert wrong.json()["detail"][0]["type"] == "admin_token_required"
+    assert wrong.json() == {
+        "error_code": "401",
+        "code": "figures_admin_token_required",
+        "message": "Cần mã quản trị (X-Admin-Token) để nhập số liệu.",
+        "field": "x-admin-token",
+    }

@@ -373,25 +373,43 @@ def client() -> TestClient:
 
 
 @pytest.mark.parametrize(
-    ("url", "field"),
+    ("url", "code", "field", "message"),
     [
-        ("/v1/reports/monthly/2023-13.docx", "month"),
-        ("/v1/reports/monthly/2099-01.docx", "month"),
-        ("/v1/reports/monthly/1378-05.docx", "month"),
-        ("/v1/reports/monthly/1378-05.html", "month"),
-        ("/v1/reports/monthly/1378-05/agencies.csv", "month"),
-        ("/v1/reports/monthly/2023-05.docx?so=abc", "so"),
-        ("/v1/reports/monthly/2023-05.docx?ngay=2023-02-30", "ngay"),
-        ("/v1/reports/monthly/2023-05.docx?ngay=2023-05-02", "ngay"),
-        ("/v1/reports/monthly/2023-05.docx?nguoi_ky=%3Cb%3E", "nguoi_ky"),
-        ("/v1/reports/monthly/2023-05.docx?tham_quyen=KT", "tham_quyen"),
-        ("/v1/reports/monthly/2023-05.xlsx?so=1234567", "so"),
+        ("/v1/reports/monthly/2023-13.docx", "invalid_field", "path.month",
+         "path.month: không đúng định dạng"),
+        ("/v1/reports/monthly/2099-01.docx", "month_not_started", "month",
+         "tháng 01/2099 chưa bắt đầu"),
+        ("/v1/reports/monthly/1378-05.docx", "invalid_field", "path.month",
+         "path.month: không đúng định dạng"),
+        ("/v1/reports/monthly/1378-05.html", "invalid_field", "path.month",
+         "path.month: không đúng định dạng"),
+        ("/v1/reports/monthly/1378-05/agencies.csv", "invalid_field", "path.month",
+         "path.month: không đúng định dạng"),
+        ("/v1/reports/monthly/2023-05.docx?so=abc", "signing_invalid", "so",
+         "số văn bản là số Ả Rập, tối đa 5 chữ số (ví dụ 125)"),
+        ("/v1/reports/monthly/2023-05.docx?ngay=2023-02-30", "invalid_field", "query.ngay",
+         "query.ngay: không phải ngày hợp lệ"),
+        ("/v1/reports/monthly/2023-05.docx?ngay=2023-05-02", "signing_invalid", "ngay",
+         "báo cáo tháng 05/2023 ký từ ngày 31/05/2023 trở đi"),
+        ("/v1/reports/monthly/2023-05.docx?nguoi_ky=%3Cb%3E", "signing_invalid", "nguoi_ky",
+         "họ và tên người ký chỉ gồm chữ cái và dấu cách"),
+        ("/v1/reports/monthly/2023-05.docx?tham_quyen=KT", "signing_invalid", "tham_quyen",
+         "thẩm quyền ký có dạng 'KT. CHÁNH VĂN PHÒNG' (KT., TL., TUQ., TM., Q.)"),
+        ("/v1/reports/monthly/2023-05.xlsx?so=1234567", "invalid_field", "query.so",
+         "query.so: dài quá 5 ký tự"),
     ],
-)
-def test_bad_document_parameters_are_a_422_naming_the_field(url: str, field: str) -> None:
+)  # fmt: skip
+def test_bad_document_parameters_are_a_422_naming_the_field(
+    url: str, code: str, field: str, message: str
+) -> None:
     response = client().get(url)
     assert response.status_code == 422, response.text
-    assert response.json()["detail"][0]["loc"][-1] == field
+    assert response.json() == {
+        "error_code": "422",
+        "code": code,
+        "message": message,
+        "field": field,
+    }
 
 
 def test_a_month_without_any_activity_still_makes_a_document() -> None:

@@ -19,9 +19,24 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
+from pasc_runtime.api_errors import ApiError, error_responses
 from pasc_runtime.auth.access import BEARER, Access, bearer_extra
 from pasc_runtime.auth.roles import CREDENTIAL_EXTENSION, PUBLIC, ROLES_EXTENSION, Role
 from pasc_runtime.auth.tokens import Principal
+
+# What every signed-in route may answer before it runs (the codes of pasc_runtime.auth).
+SIGNED_IN_REFUSALS = (
+    ApiError(401, "auth_required"),
+    ApiError(401, "token_invalid"),
+    ApiError(403, "role_forbidden"),
+    ApiError(429, "rate_limited"),
+    ApiError(503, "issuer_unavailable"),
+)
+
+
+def refusals(*examples: ApiError | int) -> dict[int | str, dict[str, Any]]:
+    """A signed-in route's `responses=`: the refusals of `allow` and the route's own `examples`."""
+    return error_responses(*SIGNED_IN_REFUSALS, *examples)
 
 
 def bind(api: FastAPI, access: Access) -> None:
@@ -36,8 +51,9 @@ def access_of(request: Request) -> Access:
     return access
 
 
-def allow(*roles: Role) -> dict[str, Any]:
-    """Route keyword arguments: only a bearer token with one of `roles` gets through."""
+def allow(*roles: Role, openapi: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Route keyword arguments: only a bearer token with one of `roles` gets through.
+    `openapi`: more of the operation's OpenAPI (e.g. a request body the route reads itself)."""
     if not roles:
         raise ValueError("allow() needs at least one role; use public() for open routes")
     wanted = frozenset(r.value for r in roles)
@@ -48,7 +64,8 @@ def allow(*roles: Role) -> dict[str, Any]:
     ) -> Principal:
         return await access_of(request).require(request, credentials, wanted)
 
-    return {"dependencies": [Depends(guard)], "openapi_extra": bearer_extra(wanted)}
+    extra = {**(openapi or {}), **bearer_extra(wanted)}
+    return {"dependencies": [Depends(guard)], "openapi_extra": extra}
 
 
 def public(*, limited: bool = False) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,11 +12,14 @@ import httpx
 import typer
 
 from pasc_runtime.cli import call, service_commands
+from pasc_runtime.dates import day_option
 
 app = service_commands("catalog-service", 8082, "The catalog of administrative procedures (TTHC).")
 
 Url = Annotated[str, typer.Option(envvar="PASC_URL", help="catalog-service URL (PASC_URL).")]
-Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
+Day = Annotated[
+    date | None, typer.Option(parser=day_option("ngày"), help="dd/mm/yyyy or yyyy-mm-dd")
+]
 DEFAULT_URL = "http://127.0.0.1:8082"
 LABELS = {
     "created": "tạo mới",
@@ -65,8 +68,8 @@ def _print_report(report: dict[str, Any], show_all: bool) -> None:
             typer.echo(f"  {_describe(row)}")
 
 
-def _day(value: datetime | None) -> str | None:
-    return value.date().isoformat() if value else None
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 @app.command("import")
@@ -112,7 +115,10 @@ def import_catalog(
 def withdraw(
     codes: Annotated[list[str], typer.Argument(help="MaTTHC to withdraw")],
     decision_no: Annotated[str, typer.Option(help="The withdrawing decision")],
-    decision_date: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])],
+    decision_date: Annotated[
+        date,
+        typer.Option(parser=day_option("--decision-date"), help="dd/mm/yyyy or yyyy-mm-dd"),
+    ],
     signer: Annotated[str | None, typer.Option()] = None,
     effective_from: Day = None,
     by: Annotated[str | None, typer.Option()] = None,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from pasc_runtime.cli import service_commands
+from pasc_runtime.dates import day_option, month_option
 
 app = service_commands("reporting-service", 8083, "Figures, KPI, monthly reports, the dashboard.")
 
@@ -20,19 +22,38 @@ def rebuild() -> None:
     Safe while the service runs: its consumers wait, its API answers with the old figures
     until the rebuilt ones commit. Uses DATABASE_URL, DB_SCHEMA, KAFKA_BOOTSTRAP_SERVERS.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from reporting_service.app.rebuild import rebuild as run
     from reporting_service.bootstrap import MIGRATIONS
     from reporting_service.settings import Settings
 
     settings = Settings()
-    result = asyncio.run(run(settings, MIGRATIONS, typer.echo))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bars:
+        tasks: dict[str, Any] = {}
+
+        def advance(topic: str, read: int, total: int) -> None:
+            """One bar per topic, its total the records on the topic when the rebuild began."""
+            if topic not in tasks:
+                tasks[topic] = bars.add_task(topic, total=total)
+            bars.update(tasks[topic], completed=read, total=total)
+
+        result = asyncio.run(run(settings, MIGRATIONS, bars.console.print, advance))
     total = sum(t.events for t in result.topics)
     typer.echo(f"rebuilt schema {settings.db_schema}: {total} events in {result.seconds:.1f} s")
 
 
 @app.command("monthly-report")
 def monthly_report(
-    month: str = typer.Option(..., help="The month, YYYY-MM"),
+    month: str = typer.Option(
+        ..., parser=month_option("--month"), help="The month: mm/yyyy, dd/mm/yyyy or yyyy-mm"
+    ),
     out: Path = typer.Option(Path("."), help="Directory for the HTML and the CSV tables"),
 ) -> None:
     """Write the monthly report (HTML in Vietnamese, and one CSV per table) from the read model."""
@@ -40,11 +61,8 @@ def monthly_report(
 
     from pasc_contracts import now_vn
     from reporting_service.app import reports
-    from reporting_service.domain.periods import MONTH
     from reporting_service.settings import Settings
 
-    if not MONTH.match(month):
-        raise typer.BadParameter(f"'{month}' is not a month written YYYY-MM", param_hint="--month")
     settings = Settings()
 
     async def build() -> dict[str, object]:
@@ -69,16 +87,21 @@ def monthly_report(
 
 @app.command()
 def figures(
-    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD"),
-    end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD"),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Day the figures are as of (default: the last day, or now)"
+    start: date = typer.Option(
+        ..., "--from", parser=day_option("--from"), help="First day: dd/mm/yyyy or yyyy-mm-dd"
+    ),
+    end: date = typer.Option(
+        ..., "--to", parser=day_option("--to"), help="Last day: dd/mm/yyyy or yyyy-mm-dd"
+    ),
+    as_of: date | None = typer.Option(
+        None,
+        "--as-of",
+        parser=day_option("--as-of"),
+        help="Day the figures are as of (default: the last day, or now)",
     ),
     agency: str | None = typer.Option(None, help="Agency code; city-wide without it"),
 ) -> None:
     """Print the period's figures and the 766 index, in process and overdue as of a day."""
-    from datetime import date
-
     import asyncpg
 
     from pasc_contracts import now_vn
@@ -87,20 +110,12 @@ def figures(
     from reporting_service.domain.periods import PeriodError, as_of_moment, checked, up_to
     from reporting_service.settings import Settings
 
-    def day(text: str, option: str) -> date:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise typer.BadParameter(
-                f"'{text}' không phải ngày YYYY-MM-DD", param_hint=option
-            ) from None
-
-    as_of_day = day(as_of, "--as-of") if as_of else None
     try:
-        period = up_to(checked(day(start, "--from"), day(end, "--to")), as_of_day)
+        period = up_to(checked(start, end), as_of)
     except PeriodError as exc:
-        raise typer.BadParameter(str(exc), param_hint=f"--{exc.field.replace('_', '-')}") from exc
-    moment = as_of_moment(as_of_day, period.end, now_vn())
+        typer.echo(f"Lỗi: --{exc.field.replace('_', '-')}: {exc}.", err=True)
+        raise typer.Exit(2) from exc
+    moment = as_of_moment(as_of, period.end, now_vn())
     settings = Settings()
 
     async def report() -> dict[str, Any]:

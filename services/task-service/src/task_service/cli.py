@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,16 @@ import httpx
 import typer
 import yaml
 
+from pasc_contracts import VN_TZ
 from pasc_runtime.cli import call, service_commands
+from pasc_runtime.dates import (
+    WHEN_FORMS,
+    day_option,
+    month_option,
+    option_parser,
+    parse_day,
+    parse_when,
+)
 from task_service.data import read_plan_file
 
 DEFAULT_URL = "http://127.0.0.1:8081"
@@ -50,24 +59,28 @@ def load(
 
 @app.command("set-issue-date")
 def set_issue_date(
-    day: datetime = typer.Argument(..., formats=["%Y-%m-%d"], help="YYYY-MM-DD"),
+    day: date = typer.Argument(
+        ..., parser=day_option("ngày ban hành"), help="dd/mm/yyyy or yyyy-mm-dd"
+    ),
     plan: str = Plan,
     url: str = Url,
 ) -> None:
     """Set the date the plan was issued (deadlines 'kể từ ngày Kế hoạch ban hành' follow it)."""
-    body = {"issue_date": day.date().isoformat()}
+    body = {"issue_date": day.isoformat()}
     result = _call("PUT", f"{url}/v1/plans/{plan}/issue-date", json=body).json()
     typer.echo(f"Ngày ban hành Kế hoạch {plan}: {day:%d/%m/%Y} ({result['events']} sự kiện).")
 
 
 @app.command("set-launch-date")
 def set_launch_date(
-    day: datetime = typer.Argument(..., formats=["%Y-%m-%d"], help="YYYY-MM-DD"),
+    day: date = typer.Argument(
+        ..., parser=day_option("ngày ra mắt"), help="dd/mm/yyyy or yyyy-mm-dd"
+    ),
     plan: str = Plan,
     url: str = Url,
 ) -> None:
     """Set the Center's launch date (every 'trước ngày Trung tâm ra mắt' deadline follows it)."""
-    body = {"launch_date": day.date().isoformat()}
+    body = {"launch_date": day.isoformat()}
     result = _call("PUT", f"{url}/v1/plans/{plan}/launch-date", json=body).json()
     typer.echo(f"Ngày Trung tâm ra mắt ({plan}): {day:%d/%m/%Y} ({result['events']} sự kiện).")
 
@@ -103,7 +116,9 @@ def status(plan: str = Plan, url: str = Url) -> None:
 
 @app.command()
 def report(
-    month: str = typer.Option(..., "--month", help="YYYY-MM"),
+    month: str = typer.Option(
+        ..., "--month", parser=month_option("--month"), help="mm/yyyy, dd/mm/yyyy or yyyy-mm"
+    ),
     html: bool = typer.Option(False, "--html", help="HTML instead of Markdown"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file"),
     plan: str = Plan,
@@ -121,13 +136,17 @@ def report(
 
 @app.command()
 def tick(
-    now: str | None = typer.Option(
-        None, "--now", help="Run at this instant (rehearsals: needs ALLOW_TICK_AT), e.g. 2023-04-20"
+    now: datetime | None = typer.Option(
+        None,
+        "--now",
+        parser=option_parser("--now", WHEN_FORMS, lambda text: _instant(text)),
+        help="Run at this instant (rehearsals: needs ALLOW_TICK_AT), e.g. 20/04/2023 (08:00)"
+        " or 2023-04-20T09:30:00+07:00",
     ),
     url: str = Url,
 ) -> None:
     """Run the alert scheduler once: due soon (7/3/1 days), overdue, monthly reports missing."""
-    params = {"now": _instant(now)} if now else {}
+    params: dict[str, str] = {"now": now.isoformat()} if now else {}
     r = _call("POST", f"{url}/v1/admin/tick", params=params).json()
     typer.echo(
         f"{r['now']}: {r['due_soon']} sắp đến hạn, {r['overdue']} quá hạn,"
@@ -135,11 +154,12 @@ def tick(
     )
 
 
-def _instant(text: str) -> str:
-    """'2023-04-20' means 08:00 that day in Vietnam; a full ISO instant is kept as given."""
-    if len(text) == 10:
-        return f"{date.fromisoformat(text).isoformat()}T08:00:00+07:00"
-    return text
+def _instant(text: str) -> datetime:
+    """A bare day means 08:00 that day in Vietnam; a moment is kept as given."""
+    try:
+        return datetime.combine(parse_day(text), time(8), tzinfo=VN_TZ)
+    except ValueError:
+        return parse_when(text)
 
 
 def _vn(value: str | None) -> str:

@@ -14,6 +14,8 @@ import asyncpg
 from prometheus_client import CollectorRegistry, Counter
 
 from catalog_service.adapters import store
+from catalog_service.app import errors
+from catalog_service.app.errors import CatalogError
 from catalog_service.app.events import agency_event, coverage_event, decision_event, procedure_event
 from catalog_service.domain.agencies import REFERENCE_AGENCIES, Agency
 from catalog_service.domain.coverage import coverage_by_agency, status_of, transitions
@@ -28,27 +30,9 @@ from catalog_service.domain.decisions import (
 )
 from catalog_service.domain.legal import ExclusionGround
 from catalog_service.domain.rows import ParsedRow, RawRow, RowError, parse_row, to_row
+from pasc_contracts import VN_TZ
 from pasc_runtime.db import Connection
 from pasc_runtime.outbox import stage
-
-
-class CatalogError(Exception):
-    """A request the catalog refuses as a whole; nothing of it was applied."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: Sequence[Any] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors)
-
-
-class DecisionConflict(CatalogError):
-    status = 409
-
-
-class NotFound(CatalogError):
-    status = 404
 
 
 @dataclass
@@ -132,18 +116,22 @@ class Catalog:
     ) -> int:
         """A department's proposal: every row must be valid and its own; nothing takes effect."""
         if not submitted_by.strip():
-            raise CatalogError("submitted_by: bắt buộc (ai gửi đề nghị)")
+            raise CatalogError(errors.SUBMITTER_REQUIRED, field="submitted_by")
         if not raw:
-            raise CatalogError("rows: đề nghị cần ít nhất một thủ tục")
+            raise CatalogError(errors.PROPOSAL_EMPTY, field="rows")
         async with self._pool().acquire() as conn, conn.transaction():
             agencies = await store.agencies(conn)
             agency = agencies.get(agency_code)
             if agency is None:
-                raise CatalogError(f"agency_code: '{agency_code}' chưa được đăng ký")
+                raise CatalogError(
+                    errors.AGENCY_UNKNOWN,
+                    f"agency_code: '{agency_code}' chưa được đăng ký",
+                    field="agency_code",
+                )
             parsed = [parse_row(r) for r in raw]
-            errors = [_error(p) for p in parsed if isinstance(p, RowError)]
+            wrong = [_error(p) for p in parsed if isinstance(p, RowError)]
             good = [p for p in parsed if isinstance(p, ParsedRow)]
-            errors += [
+            wrong += [
                 {
                     "line": p.line,
                     "ma_tthc": p.data.ma_tthc,
@@ -154,7 +142,7 @@ class Catalog:
                 if p.data.agency_code != agency_code
             ]
             codes = [p.data.ma_tthc for p in good]
-            errors += [
+            wrong += [
                 {
                     "line": p.line,
                     "ma_tthc": p.data.ma_tthc,
@@ -163,8 +151,10 @@ class Catalog:
                 for i, p in enumerate(good)
                 if p.data.ma_tthc in codes[:i]
             ]
-            if errors:
-                raise CatalogError("đề nghị có dòng không hợp lệ; không ghi nhận dòng nào", errors)
+            if wrong:
+                raise CatalogError(
+                    errors.PROPOSAL_ROWS_INVALID, details=[_line(e) for e in wrong], field="rows"
+                )
             entries = [(p.data.ma_tthc, p.line, to_row(p.data, agency.name)) for p in good]
             return await store.insert_proposal(conn, agency_code, submitted_by, reason, entries)
 
@@ -227,7 +217,7 @@ class Catalog:
         """
         _check(terms)
         if not approvals and not rows and not withdrawals:
-            raise CatalogError("quyết định không có nội dung (approve, rows hoặc withdraw)")
+            raise CatalogError(errors.DECISION_EMPTY)
         async with self._pool().acquire() as conn, conn.transaction():
             await store.lock_catalog(conn)
             approved, from_proposals = await _approved_entries(conn, approvals, terms.decision_no)
@@ -235,8 +225,9 @@ class Catalog:
             plan, agencies = await self._plan(conn, terms, parsed, withdrawals)
             if plan.rejected:
                 raise CatalogError(
+                    errors.DECISION_CONTENT_INVALID,
                     f"quyết định {terms.decision_no} có nội dung không hợp lệ; không áp dụng",
-                    [_result(r) for r in plan.rejected],
+                    [_line(_result(r)) for r in plan.rejected],
                 )
             await _refuse_conflict(conn, terms, plan)
             report = DecisionReport(terms.decision_no, applied=False, dry_run=dry_run, plan=plan)
@@ -307,7 +298,27 @@ class Catalog:
 def _check(terms: DecisionTerms) -> None:
     problems = check_terms(terms)
     if problems:
-        raise CatalogError("quyết định không hợp lệ", problems)
+        raise CatalogError(
+            errors.DECISION_INVALID, details=problems, field=problems[0].split(":")[0]
+        )
+
+
+OUTCOME_LABELS = {
+    "created": "tạo mới",
+    "changed": "thay đổi",
+    "unchanged": "không đổi",
+    "withdrawn": "rút",
+    "rejected": "từ chối",
+}
+
+
+def _line(item: dict[str, Any]) -> str:
+    """One row of a refusal's list: "dòng 3 1.001234 (từ chối): lý do"."""
+    where = f"dòng {item['line']} " if item.get("line") else ""
+    text = f"{where}{item.get('ma_tthc') or ''}".strip()
+    if item.get("outcome"):
+        text += f" ({OUTCOME_LABELS.get(item['outcome'], item['outcome'])})"
+    return f"{text}: {item['reason']}" if item.get("reason") else text
 
 
 def _error(row: RowError) -> dict[str, Any]:
@@ -326,14 +337,17 @@ async def _refuse_conflict(conn: Connection, terms: DecisionTerms, plan: Decisio
     """A decision number is applied once: applying it again may only find nothing to change."""
     existing = await store.decision(conn, terms.decision_no)
     if existing is not None and plan.changes:
-        raise DecisionConflict(
-            f"quyết định {terms.decision_no} đã được áp dụng lúc {existing['recorded_at']:%Y-%m-%d %H:%M};"
+        raise CatalogError(
+            errors.DECISION_ALREADY_APPLIED,
+            f"quyết định {terms.decision_no} đã được áp dụng lúc"
+            f" {existing['recorded_at'].astimezone(VN_TZ):%H:%M %d/%m/%Y};"
             " thay đổi mới cần một quyết định mới",
             [
-                _result(r)
+                _line(_result(r))
                 for r in plan.results
                 if r.outcome in (Outcome.CREATED, Outcome.CHANGED, Outcome.WITHDRAWN)
             ],
+            field="decision_no",
         )
 
 
@@ -342,26 +356,26 @@ async def _approved_entries(
 ) -> tuple[list[tuple[int, str]], list[ParsedRow | RowError]]:
     pairs: list[tuple[int, str]] = []
     parsed: list[ParsedRow | RowError] = []
-    errors: list[str] = []
+    wrong: list[str] = []
     for approval in approvals:
         found = await store.proposal(conn, approval.proposal_id)
         if found is None:
-            errors.append(f"approve: đề nghị {approval.proposal_id} không tồn tại")
+            wrong.append(f"approve: đề nghị {approval.proposal_id} không tồn tại")
             continue
         entries = {e["ma_tthc"]: e for e in found["entries"]}
         wanted = approval.codes if approval.codes is not None else tuple(entries)
         for code in wanted:
             entry = entries.get(code)
             if entry is None:
-                errors.append(f"approve: {code} không có trong đề nghị {approval.proposal_id}")
+                wrong.append(f"approve: {code} không có trong đề nghị {approval.proposal_id}")
             elif entry["decision_no"] not in (None, decision_no):
-                errors.append(
+                wrong.append(
                     f"approve: {code} của đề nghị {approval.proposal_id} đã được duyệt theo"
                     f" {entry['decision_no']}"
                 )
             else:
                 pairs.append((approval.proposal_id, code))
                 parsed.append(parse_row(RawRow(entry["line"] or 0, entry["entry"])))
-    if errors:
-        raise CatalogError("phần phê duyệt đề nghị không hợp lệ; không áp dụng", errors)
+    if wrong:
+        raise CatalogError(errors.APPROVAL_INVALID, details=wrong, field="approve")
     return pairs, parsed

@@ -194,6 +194,18 @@ async def agencies_with_data(conn: Connection) -> list[str]:
     return sorted(r["agency_code"] for r in rows)
 
 
+async def agencies_active(conn: Connection, period: Period) -> list[str]:
+    """Agencies with dossiers in the period or a backlog (in process) now."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT agency_code FROM kpi_daily WHERE day BETWEEN $1 AND $2"
+        " UNION SELECT DISTINCT agency_code FROM dossiers"
+        " WHERE trang_thai_ho_so IN (2, 4, 5, 6)",
+        period.start,
+        period.end,
+    )
+    return sorted(r["agency_code"] for r in rows)
+
+
 async def agency_known(conn: Connection | asyncpg.Pool, code: str) -> bool:
     return bool(
         await conn.fetchval(

@@ -1,4 +1,5 @@
-"""The dashboard page for the CIOC screen and the office: one HTML page, its script and style.
+"""The dashboard page for the CIOC screen and the office: one HTML page, its script and style
+(the routes: app/routes/dashboard.py).
 
 Everything it needs is in the package (no CDN): the trend chart is drawn as inline SVG.
 Vietnamese by default, `?lang=en` for English; `?date=YYYY-MM-DD` (or the date picker) shows
@@ -10,14 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import HTMLResponse, Response
-
-from pasc_runtime.auth import Access
 from reporting_service.app.reports import TEMPLATES
-from reporting_service.domain.periods import month_to_date, today_vn, trailing_days
+from reporting_service.domain.periods import month_to_date, trailing_days
 
 ASSETS = {
     "dashboard.js": "text/javascript",
@@ -115,60 +112,27 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def make_dashboard(refresh_s: int, access: Access, sign_in_client: str) -> APIRouter:
-    router = APIRouter()
-    issuer = access.verifier.issuer
+def page(shown: date, lang: str, refresh_s: int, chosen: date | None) -> str:
+    """The page for the day `shown` (`chosen`: the day asked for, kept in the language link)."""
+    month = month_to_date(shown)
+    config: dict[str, Any] = {
+        "lang": lang,
+        "labels": LABELS[lang],
+        "date": shown.isoformat(),
+        "month_from": month.start.isoformat(),
+        "trend_from": trailing_days(shown).start.isoformat(),
+        "month": f"{shown.year:04d}-{shown.month:02d}",
+        "month_label": f"{shown.month:02d}/{shown.year:04d}",
+        "refresh_s": refresh_s,
+        "other_lang_query": "?lang="
+        + ("en" if lang == "vi" else "vi")
+        + (f"&date={chosen.isoformat()}" if chosen else ""),
+    }
+    return TEMPLATES.get_template("dashboard.html.j2").render(config=config, labels=LABELS[lang])
 
-    # The page and its assets hold no figures: the script signs in and then fetches them.
-    @router.get(
-        "/dashboard", response_class=HTMLResponse, include_in_schema=False, **access.public()
-    )
-    async def dashboard(
-        lang: Annotated[str, Query(pattern="^(vi|en)$", description="vi or en")] = "vi",
-        day: Annotated[
-            date | None, Query(alias="date", description="Day shown (default today)")
-        ] = None,
-        refresh: Annotated[
-            int | None, Query(ge=5, le=3600, description="Seconds between reloads")
-        ] = None,
-    ) -> HTMLResponse:
-        shown = day or today_vn()
-        month = month_to_date(shown)
-        config: dict[str, Any] = {
-            "lang": lang,
-            "labels": LABELS[lang],
-            "date": shown.isoformat(),
-            "month_from": month.start.isoformat(),
-            "trend_from": trailing_days(shown).start.isoformat(),
-            "month": f"{shown.year:04d}-{shown.month:02d}",
-            "month_label": f"{shown.month:02d}/{shown.year:04d}",
-            "refresh_s": refresh or refresh_s,
-            "other_lang_query": "?lang="
-            + ("en" if lang == "vi" else "vi")
-            + (f"&date={day.isoformat()}" if day else ""),
-        }
-        page = TEMPLATES.get_template("dashboard.html.j2").render(
-            config=config, labels=LABELS[lang]
-        )
-        return HTMLResponse(page)
 
-    @router.get("/dashboard/sign-in.json", include_in_schema=False, **access.public())
-    async def sign_in() -> dict[str, str]:
-        """Where the page signs people in: Keycloak's endpoints and the dashboard's public
-        client (authorization code + PKCE; the realm allows only this page as redirect)."""
-        endpoints = f"{issuer}/protocol/openid-connect"
-        return {
-            "issuer": issuer,
-            "client_id": sign_in_client,
-            "authorization_endpoint": f"{endpoints}/auth",
-            "token_endpoint": f"{endpoints}/token",
-        }
-
-    @router.get("/dashboard/assets/{name}", include_in_schema=False, **access.public())
-    async def asset(name: str) -> Response:
-        if name not in ASSETS:
-            raise HTTPException(404, f"no dashboard asset named {name!r}")
-        body = files("reporting_service").joinpath("static", name).read_bytes()
-        return Response(body, media_type=ASSETS[name], headers={"cache-control": "max-age=300"})
-
-    return router
+def asset(name: str) -> bytes | None:
+    """One of the page's files shipped in the package; None for any other name."""
+    if name not in ASSETS:
+        return None
+    return files("reporting_service").joinpath("static", name).read_bytes()

@@ -67,7 +67,7 @@ def reportable(month: str, now: datetime) -> Period:
     """The month asked for; PeriodError for a month that has not started."""
     period = month_period(month)
     if period.start > now.astimezone(VN_TZ).date():
-        raise PeriodError("month", f"tháng {period.start:%m/%Y} chưa bắt đầu")
+        raise PeriodError("month", f"tháng {period.start:%m/%Y} chưa bắt đầu", "month_not_started")
     return period
 
 

@@ -38,6 +38,10 @@ class TopicReplay:
     undecodable: int = 0
 
 
+# (topic, records read so far, records to read): the CLI draws its progress bar from it.
+Advance = Callable[[str, int, int], None]
+
+
 @dataclass
 class RebuildResult:
     topics: list[TopicReplay] = field(default_factory=list)
@@ -62,18 +66,24 @@ async def _replay_topic(
     topic: Topic,
     handler: BatchHandler,
     batch_size: int,
+    advance: Advance,
 ) -> TopicReplay:
     result = TopicReplay(topic.name)
     if not partitions:
+        advance(topic.name, 0, 0)
         return result
     consumer.assign(partitions)
     await consumer.seek_to_beginning(*partitions)
     ends = await consumer.end_offsets(partitions)
+    starts = await consumer.beginning_offsets(partitions)
+    total, read = sum(ends[tp] - starts[tp] for tp in partitions), 0
+    advance(topic.name, read, total)
     remaining = {tp for tp in partitions if await consumer.position(tp) < ends[tp]}
     while remaining:
         fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
         events: list[Event] = []
         for tp, records in fetched.items():
+            read += sum(r.offset < ends[tp] for r in records)
             for record in records:
                 if record.offset >= ends[tp]:
                     continue  # arrived after the rebuild started: the live consumer applies it
@@ -90,12 +100,17 @@ async def _replay_topic(
             result.events += len(fresh)
             if fresh:
                 await handler(conn, fresh)
+        advance(topic.name, read, total)
     return result
 
 
 async def rebuild(
-    settings: Settings, migrations: Path, progress: Callable[[str], None] = lambda _: None
+    settings: Settings,
+    migrations: Path,
+    progress: Callable[[str], None] = lambda _: None,
+    advance: Advance = lambda topic, read, total: None,
 ) -> RebuildResult:
+    """`progress`: a line per step; `advance`: the records read of each topic, as they go."""
     started = time.perf_counter()
     await migrate_service(settings, [migrations])
     handlers = Handlers(settings.db_schema, ReportingMetrics.create(CollectorRegistry())).registry()
@@ -127,6 +142,7 @@ async def rebuild(
                     topic,
                     handlers.for_topic(topic),
                     settings.rebuild_batch_size,
+                    advance,
                 )
                 result.topics.append(replay)
                 progress(

@@ -42,25 +42,35 @@ class Period:
 
 
 class PeriodError(ValueError):
-    """A period that cannot be asked for; `field` names the input at fault."""
+    """A period that cannot be asked for: `field` names the input at fault, `code` the reason's
+    stable machine code (the API's error body), the message says it in Vietnamese."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, code: str) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
 
 
 def checked(start: date, end: date) -> Period:
     if start > end:
-        raise PeriodError("from", f"'from' ({start}) is after 'to' ({end})")
+        raise PeriodError(
+            "from",
+            f"ngày bắt đầu {start:%d/%m/%Y} sau ngày kết thúc {end:%d/%m/%Y}",
+            "period_reversed",
+        )
     if (end - start).days + 1 > MAX_DAYS:
-        raise PeriodError("to", f"the period is longer than {MAX_DAYS} days")
+        raise PeriodError("to", f"kỳ dài hơn {MAX_DAYS} ngày", "period_too_long")
     return Period(start, end)
 
 
 def month_period(month: str) -> Period:
     found = MONTH.match(month)
     if not found:
-        raise PeriodError("month", f"'{month}' is not a month written YYYY-MM")
+        raise PeriodError(
+            "month",
+            f"'{month}' không phải tháng viết dạng YYYY-MM (ví dụ 2023-05)",
+            "month_malformed",
+        )
     year, number = int(found.group(1)), int(found.group(2))
     return Period(date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
 
@@ -83,5 +93,9 @@ def up_to(period: Period, as_of: date | None) -> Period:
     if as_of is None or as_of >= period.end:
         return period
     if as_of < period.start:
-        raise PeriodError("as_of", f"'as_of' ({as_of}) is before 'from' ({period.start})")
+        raise PeriodError(
+            "as_of",
+            f"ngày tính đến {as_of:%d/%m/%Y} trước ngày bắt đầu {period.start:%d/%m/%Y}",
+            "as_of_before_period",
+        )
     return Period(period.start, as_of)

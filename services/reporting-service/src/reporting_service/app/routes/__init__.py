@@ -1,0 +1,1 @@
+"""reporting-service's routes, as module-level routers (`make_api` includes them)."""

@@ -1,0 +1,1 @@
+"""task-service's routes, as module-level routers (`make_api` includes them)."""
