@@ -16,6 +16,7 @@ from catalog_service.adapters import store
 from catalog_service.app.commands import Catalog
 from catalog_service.app.errors import CatalogError
 from catalog_service.app.lineage_errors import lineage_error
+from catalog_service.app.reorganisation import apply_reorganisation_2025
 from catalog_service.domain.agencies import AGENCY_CODE, Agency
 from catalog_service.domain.decisions import DecisionTerms
 from catalog_service.domain.lineage import AgencyChange, LineageRequest
@@ -143,6 +144,16 @@ def make_lineage_router(
         )
         report = await catalog.apply_lineage(request, dry_run=body.dry_run)
         return report.as_dict()
+
+    @router.post("/v1/lineage/reorganisation-2025", **access.allow(Role.DECISION_RECORDER))
+    async def reorganise_2025(
+        recorded_by: Annotated[str, Query(min_length=1, max_length=200)],
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Apply the reference data's 2025 reorganisation (the merged departments from
+        01/03/2025, the new city's communes as receiving places and the district level's
+        abolition from 01/07/2025); decisions already recorded are left alone."""
+        return await apply_reorganisation_2025(pool, catalog, recorded_by, dry_run=dry_run)
 
     @router.get("/v1/lineage", **access.allow(*STAFF))
     async def list_lineage(
