@@ -274,6 +274,10 @@ async def test_the_district_level_ends_on_1_july_2025(
             json={"name": "UBND phường Ninh Kiều", "active_from": "2025-07-01"},
         )
     assert ward.status_code == 200, ward.text
+    async with client(catalog, "catalog") as http:
+        # A department marked as a receiving place stays a department at the city level.
+        marked = await http.put("/v1/receiving-places/SXD", json={"name": "Sở Xây dựng"})
+    assert marked.status_code == 200, marked.text
     abolition = {
         "decision_no": "1/NQ-HĐND-2025",
         "signed_on": "2025-06-30",
@@ -307,7 +311,10 @@ async def test_the_district_level_ends_on_1_july_2025(
     assert after["P-NINHKIEU"]["receiving_place"] and after["P-NINHKIEU"]["level"] == "commune"
     async with client(catalog, "office") as http:
         places = (await http.get("/v1/receiving-places", params={"as_of": "2025-07-01"})).json()
-        assert [p["agency_code"] for p in places] == ["P-NINHKIEU"]
+        assert {p["agency_code"]: (p["kind"], p["level"]) for p in places} == {
+            "P-NINHKIEU": ("commune", "commune"),
+            "SXD": ("department", "city"),
+        }
         for code, owner, level in (("2.100001", "P-NINHKIEU", "xa"), ("2.100002", "SXD", "tinh")):
             found = (await http.get(f"/v1/procedures/{code}")).json()
             assert (found["in_force"]["agency_code"], found["in_force"]["cap_thuc_hien"]) == (

@@ -88,8 +88,12 @@ class LineageBody(BaseModel):
 
 class ReceivingPlaceBody(BaseModel):
     name: str = Field(min_length=1, max_length=300, examples=["UBND phường Ninh Kiều"])
-    kind: AgencyKind = AgencyKind.COMMUNE
-    level: AdministrativeLevel = AdministrativeLevel.COMMUNE
+    kind: AgencyKind | None = Field(
+        default=None, description="Default: the registered agency's kind, else commune."
+    )
+    level: AdministrativeLevel | None = Field(
+        default=None, description="Default: the registered agency's level, else its kind's."
+    )
     active_from: date | None = Field(default=None, examples=["2025-07-01"])
 
 
@@ -211,15 +215,11 @@ def make_lineage_router(
                 f"ma_co_quan: {agency_code} đã chấm dứt từ {existing.closed_from}",
                 field="agency_code",
             )
+        # Marking a registered agency keeps what the body does not say (a department stays one).
+        kind = body.kind or (existing.kind if existing else AgencyKind.COMMUNE)
+        level = body.level or (existing.level if existing and kind is existing.kind else None)
         changed = await catalog.register_receiving_place(
-            Agency(
-                agency_code,
-                " ".join(body.name.split()),
-                body.kind,
-                body.level,
-                True,
-                body.active_from,
-            )
+            Agency(agency_code, " ".join(body.name.split()), kind, level, True, body.active_from)
         )
         return {"agency_code": agency_code, "changed": changed}
 
