@@ -211,3 +211,16 @@ def _row() -> dict[str, str]:
         "muc_do_dvc": "truc_tiep",
         "thoi_han_giai_quyet": "10",
     }
+
+
+def test_every_refusal_code_is_registered_for_the_error_table() -> None:
+    import re
+    from pathlib import Path
+
+    from catalog_service.app import lineage_errors
+    from catalog_service.domain import lineage
+
+    source = Path(lineage.__file__).read_text(encoding="utf-8")
+    commands = Path(lineage.__file__).parents[1].joinpath("app", "commands.py").read_text()
+    used = set(re.findall(r'Problem\(\s*"(\w+)"', source + commands)) | {"lineage_invalid"}
+    assert used and used <= set(lineage_errors.CODES), used - set(lineage_errors.CODES)
