@@ -23,8 +23,8 @@ install: ## install uv if missing, then the workspace (all services, dev tools) 
 up: install ## start Kafka, PostgreSQL and the four services (data is kept between runs)
 	@$(STACK) up
 
-demo: up ## the whole Center doing its job: plan, catalog, a simulated month of dossiers, the figures
-	@$(PY) -m pasc_simulator.demo
+demo: up ## the whole Center doing its job: plan, catalog, a simulated month of dossiers, the figures (MONTH=2026-05: today's organisation)
+	@$(PY) -m pasc_simulator.demo $(if $(MONTH),--month $(MONTH))
 
 down: ## stop everything `make up` started (and the demo's receivers)
 	@if [ -f .pasc/run/receivers.pid ]; then kill $$(cat .pasc/run/receivers.pid) 2>/dev/null || true; rm -f .pasc/run/receivers.pid; fi

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,8 @@ import httpx
 import pytest
 
 from pasc_simulator.demo import LAST_PROCEDURE, Urls, dashboard_url, month_params, run_demo
-from pasc_simulator.receivers import serve
 from support import keycloak
-from support.processes import free_port, run_service
+from support.demo_platform import demo_platform
 
 pytestmark = pytest.mark.integration
 FIGURES = ("received", "processed", "on_time", "late", "online", "digitized")
@@ -22,34 +20,8 @@ FIGURES = ("received", "processed", "on_time", "late", "online", "digitized")
 
 @pytest.fixture(scope="module")
 def platform(kafka_bootstrap: str, database_url: str) -> Iterator[Urls]:
-    fast = {"SNAPSHOT_DEBOUNCE_S": "1", "DELIVERY_POLL_INTERVAL_S": "0.1"}
-    with ExitStack() as stack:
-        services = {
-            module: stack.enter_context(
-                run_service(
-                    module, kafka=kafka_bootstrap, database_url=database_url, extra_env=fast
-                )
-            )
-            for module in (
-                "integration_gateway",
-                "task_service",
-                "catalog_service",
-                "reporting_service",
-            )
-        }
-        receivers = {}
-        for name in ("cioc", "department-sxd", "home-affairs"):
-            port = free_port()
-            server = serve(name, port)
-            stack.callback(server.shutdown)
-            receivers[name] = f"http://127.0.0.1:{port}"
-        yield Urls(
-            gateway=services["integration_gateway"].url,
-            task=services["task_service"].url,
-            catalog=services["catalog_service"].url,
-            reporting=services["reporting_service"].url,
-            receivers=receivers,
-        )
+    with demo_platform(kafka_bootstrap, database_url) as urls:
+        yield urls
 
 
 @pytest.mark.timeout(900)  # four services start and the month flows through them

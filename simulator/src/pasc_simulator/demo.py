@@ -43,6 +43,10 @@ CATALOG_CSV = REPO / "services/catalog-service/data/tthc-synthetic.csv"
 PLAN_FILE = REPO / "services/task-service/src/task_service/data/can-tho-2023.yaml"
 PLAN_ID = "cantho-2023"
 MONTH = (2023, 5)  # the simulated month (the plan's Center launched at the end of April 2023)
+# From this month on, the demo runs with today's organisation: the catalog's reference data of
+# the 2025 reorganisation (merged departments from 03/2025, the new city and two levels of local
+# government from 01/07/2025) is applied before the month is simulated.
+REORGANISED_FROM = (2025, 7)
 LAST_PROCEDURE = ("2.006949", "SKHCN")  # SKHCN's only procedure not yet at the Center
 KAFKA_AGENCIES = frozenset({"STP", "SYT"})
 console = Console()
@@ -145,6 +149,26 @@ def import_catalog(
     )
 
 
+def reorganise_2025(client: httpx.Client, urls: Urls) -> list[dict[str, Any]]:
+    """The catalog's 2025 decisions (each applied once), then its as-of view is the city's."""
+    found = check(
+        client.post(
+            f"{urls.catalog}/v1/lineage/reorganisation-2025", params={"recorded_by": "demo"}
+        )
+    )
+    return list(found["steps"])
+
+
+def catalog_as_of(client: httpx.Client, urls: Urls, day: str, path: Path) -> Path:
+    """The catalog in force on `day` (its owners after the lineage decisions), as the import's CSV."""
+    response = client.get(f"{urls.catalog}/v1/export", params={"format": "csv", "as_of": day})
+    if response.status_code >= 400:
+        check(response)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(response.text, encoding="utf-8")
+    return path
+
+
 def last_procedure_row() -> bytes:
     lines = CATALOG_CSV.read_text(encoding="utf-8").splitlines()
     header, row = lines[0], next(line for line in lines if line.startswith(LAST_PROCEDURE[0] + ","))
@@ -227,7 +251,7 @@ def plan_reports(client: httpx.Client, urls: Urls, keys: dict[str, str]) -> int:
     return sent
 
 
-def camera_events(client: httpx.Client, urls: Urls, key: str) -> int:
+def camera_events(client: httpx.Client, urls: Urls, key: str, day: str = "2023-05-15") -> int:
     events = [
         ("CAM-01", "online"),
         ("CAM-02", "offline"),
@@ -244,7 +268,7 @@ def camera_events(client: httpx.Client, urls: Urls, key: str) -> int:
                     "camera_id": camera,
                     "site": "Trung tâm Phục vụ hành chính công",
                     "state": state,
-                    "observed_at": "2023-05-15T09:00:00+07:00",
+                    "observed_at": f"{day}T09:00:00+07:00",
                 },
             )
         )
@@ -321,6 +345,9 @@ def run_demo(
 ) -> dict[str, Any]:
     """Every step of the demo; returns the summary it prints (the test compares it with the API)."""
     procedures = load_catalog(CATALOG_CSV)
+    reorganised = period >= REORGANISED_FROM
+    first_day = f"{period[0]}-{period[1]:02d}-01"
+    lineage: list[dict[str, Any]] = []
     # The staff token goes to the PASC services only: receivers and department routes get NO_AUTH.
     with httpx.Client(timeout=120, auth=staff_auth(urls)) as client:
         step(
@@ -333,6 +360,15 @@ def run_demo(
         catalog = import_catalog(
             client, urls, CATALOG_CSV.read_bytes(), "1234/QĐ-UBND", "2023-04-14"
         )
+        if reorganised:
+            step(
+                "Applying the 2025 reorganisation from the catalog's reference data: merged"
+                " departments (03/2025), the new city's communes, no district level (07/2025)"
+            )
+            lineage = reorganise_2025(client, urls)
+            procedures = load_catalog(
+                catalog_as_of(client, urls, first_day, state_dir / f"catalog-{first_day}.csv")
+            )
         agencies = sorted({p.agency_code for p in procedures} | {"VPUBND"})
         step(
             f"Issuing API keys to {len(agencies)} simulated department systems; registering connectors"
@@ -372,13 +408,24 @@ def run_demo(
                     on_progress=lambda n: progress.advance(task, n),
                 )
             )
-        step("Departments report plan progress and monthly reports; the camera system reports")
-        reports = plan_reports(client, urls, keys)
-        cameras = camera_events(client, urls, keys["VPUBND"])
+        if reorganised:
+            # The 2023 plan's reports belong to 2023 (and name the 2023 departments).
+            step("The camera system reports (the 2023 plan's reports are not re-sent)")
+            reports = 0
+        else:
+            step("Departments report plan progress and monthly reports; the camera system reports")
+            reports = plan_reports(client, urls, keys)
+        cameras = camera_events(client, urls, keys["VPUBND"], f"{period[0]}-{period[1]:02d}-15")
         step(
             f"Decision 1500/QĐ-UBND moves {LAST_PROCEDURE[0]} to the Center: {LAST_PROCEDURE[1]} reaches 100%"
         )
-        import_catalog(client, urls, last_procedure_row(), "1500/QĐ-UBND", "2023-05-20")
+        import_catalog(
+            client,
+            urls,
+            last_procedure_row(),
+            "1500/QĐ-UBND",
+            "2023-05-20" if not reorganised else f"{period[0]}-{period[1]:02d}-20",
+        )
         expected = month.expected_figures()
         step("Waiting for the figures to reach reporting")
         params = month_params(*period)
@@ -395,6 +442,9 @@ def run_demo(
         }
     return {
         "month": f"{period[0]}-{period[1]:02d}",
+        "organisation": "2025" if reorganised else "2023",
+        "lineage": lineage,
+        "agencies": agencies,
         "dossiers": dossiers,
         "catalog": catalog.get("counts"),
         "tally": tally.as_dict(),
@@ -460,6 +510,23 @@ def print_summary(summary: dict[str, Any], urls: Urls) -> None:
             "✓" if same else "✗",
         )
     console.print(table)
+    if summary.get("organisation") == "2025":
+        console.print(
+            f"Tổ chức của thành phố tháng {summary['month']} (sau sắp xếp 2025):"
+            f" {len(summary['agencies'])} cơ quan gửi hồ sơ ({', '.join(summary['agencies'])})"
+        )
+        for item in summary["lineage"]:
+            if "receiving_places" in item:
+                console.print(
+                    f"  {item['receiving_places']} xã, phường là nơi tiếp nhận từ 01/07/2025"
+                )
+                continue
+            for change in item.get("changes", []):
+                console.print(
+                    f"  {item['decision_no']} ({item.get('effective_from', '')}): {change['kind']}"
+                    f" {' + '.join(change['predecessors'])} -> {' + '.join(change['successors']) or '-'}"
+                    f", {change['procedures_moved']} thủ tục"
+                )
     k, t = summary["kpi"], summary["tally"]
     console.print(
         f"Toàn thành phố: {k['received']:,} hồ sơ tiếp nhận, {k['processed']:,} đã xử lý, tỷ lệ đúng hạn "
@@ -507,12 +574,23 @@ def _task11_line(task: dict[str, Any]) -> str:
 def main(
     dossiers: int = typer.Option(6000, help="Dossiers in the simulated month"),
     seed: int = typer.Option(2023, help="Same seed, same month"),
+    month: str = typer.Option(
+        "2023-05",
+        help="YYYY-MM, a past month; from 2025-07 on with today's organisation (e.g. 2026-05)",
+    ),
     summary_out: Path = typer.Option(
         REPO / ".pasc" / "demo-summary.json", help="Where to keep the summary"
     ),
 ) -> None:
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        datetime(year, number, 1)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{month}: YYYY-MM") from exc
     urls = Urls()
-    summary = run_demo(urls, dossiers=dossiers, seed=seed, state_dir=REPO / ".pasc")
+    summary = run_demo(
+        urls, dossiers=dossiers, seed=seed, state_dir=REPO / ".pasc", period=(year, number)
+    )
     summary_out.parent.mkdir(parents=True, exist_ok=True)
     summary_out.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     print_summary(summary, urls)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from catalog_service.app.commands import Catalog
 from catalog_service.app.http import make_api
+from catalog_service.app.lineage_http import make_lineage_router
 from catalog_service.settings import Settings
 from pasc_contracts.topics import CATALOG
 from pasc_runtime.app import Runtime, ServiceApp
@@ -19,10 +20,12 @@ def build_app(settings: Settings) -> ServiceApp:
     # Consumes nothing: the registry lists it as no topic's consumer (checked at start-up).
     runtime = Runtime(settings, service=CATALOG, migrations=MIGRATIONS)
     catalog = Catalog(lambda: runtime.pool, settings.service_name, runtime.metrics.registry)
+    api = make_api(lambda: runtime.pool, catalog, runtime.access)
+    api.include_router(make_lineage_router(lambda: runtime.pool, catalog, runtime.access))
     app = runtime.app(
         title="catalog-service",
         description="The catalog of administrative procedures (TTHC) received at the Center.",
-        http=make_api(lambda: runtime.pool, catalog, runtime.access),
+        http=api,
     )
 
     @app.on_startup

@@ -180,6 +180,34 @@ def coverage(as_of: Day = None, url: Url = DEFAULT_URL) -> None:
         )
 
 
+@app.command("reorganise-2025")
+def reorganise_2025(
+    by: Annotated[
+        str | None, typer.Option(help="Who records it (default: pasc-cli:<user>)")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Report only, apply nothing")] = False,
+    url: Url = DEFAULT_URL,
+) -> None:
+    """Apply the 2025 reorganisation from the reference data: merged departments, the new
+    city's communes as receiving places, the district level's abolition (each decision once)."""
+    params = {"recorded_by": by or _who(), "dry_run": str(dry_run).lower()}
+    found = _call("POST", f"{url}/v1/lineage/reorganisation-2025", params=params).json()
+    for item in found["steps"]:
+        if "receiving_places" in item:
+            typer.echo(
+                f"Nơi tiếp nhận cấp xã: {item['registered']}/{item['receiving_places']} đăng ký mới"
+            )
+            continue
+        state = "đã áp dụng" if item["applied"] else item.get("note", "chạy thử, chưa áp dụng")
+        typer.echo(f"Quyết định {item['decision_no']}: {state}")
+        for change in item.get("changes", []):
+            typer.echo(
+                f"  {change['kind']}: {' + '.join(change['predecessors'])} ->"
+                f" {' + '.join(change['successors']) or '(chấm dứt)'};"
+                f" {change['procedures_moved']} thủ tục chuyển"
+            )
+
+
 @app.command("generate-synthetic")
 def generate_synthetic(
     out: Annotated[Path, typer.Option(help="CSV file to write")],

@@ -13,6 +13,7 @@ from catalog_service.domain.coverage import Coverage, PublishedStatus
 from catalog_service.domain.decisions import Change, DecisionTerms
 from catalog_service.domain.folding import fold, like_phrase, search_terms
 from catalog_service.domain.legal import ExclusionGround
+from catalog_service.domain.lineage import LineagePlan
 from catalog_service.domain.procedures import (
     CapThucHien,
     LegalBasis,
@@ -20,7 +21,7 @@ from catalog_service.domain.procedures import (
     ProcedureData,
     ProcedureVersion,
 )
-from pasc_contracts.events.catalog import AgencyKind, MucDoDvc
+from pasc_contracts.events.catalog import AdministrativeLevel, AgencyKind, MucDoDvc
 from pasc_runtime.db import Connection
 
 Reader = Any  # a connection or the pool: both have fetch/fetchrow/fetchval
@@ -34,43 +35,168 @@ async def lock_catalog(conn: Connection) -> None:
 # --- agencies -------------------------------------------------------------------------------
 
 
-async def agencies(db: Reader) -> dict[str, Agency]:
-    rows = await db.fetch("SELECT code, name, kind FROM agencies ORDER BY code")
-    return {r["code"]: Agency(r["code"], r["name"], AgencyKind(r["kind"])) for r in rows}
+_AGENCY_COLUMNS = "code, name, kind, level, receiving_place, active_from, closed_from"
+
+
+def _agency(r: Mapping[str, Any]) -> Agency:
+    return Agency(
+        r["code"],
+        r["name"],
+        AgencyKind(r["kind"]),
+        AdministrativeLevel(r["level"]) if r["level"] else None,
+        r["receiving_place"],
+        r["active_from"],
+        r["closed_from"],
+    )
+
+
+async def agencies(db: Reader, day: date | None = None) -> dict[str, Agency]:
+    """Every registered agency, or (with `day`) those that exist on that day."""
+    rows = await db.fetch(
+        f"SELECT {_AGENCY_COLUMNS} FROM agencies"  # noqa: S608  (constant SQL)
+        " WHERE $1::date IS NULL OR ((active_from IS NULL OR active_from <= $1)"
+        "                            AND (closed_from IS NULL OR $1 < closed_from))"
+        " ORDER BY code",
+        day,
+    )
+    return {r["code"]: _agency(r) for r in rows}
 
 
 async def add_missing_agencies(conn: Connection, items: Sequence[Agency]) -> list[Agency]:
     """Insert those not registered yet; returns the ones inserted."""
+    items = [a.with_level() for a in items]
     rows = await conn.fetch(
         """
-        INSERT INTO agencies (code, name, kind)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+        INSERT INTO agencies (code, name, kind, level, receiving_place, active_from, closed_from)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[],
+                             $6::date[], $7::date[])
         ON CONFLICT (code) DO NOTHING
         RETURNING code
         """,
         [a.code for a in items],
         [a.name for a in items],
         [a.kind.value for a in items],
+        [a.level.value if a.level else None for a in items],
+        [a.receiving_place for a in items],
+        [a.active_from for a in items],
+        [a.closed_from for a in items],
     )
     inserted = {r["code"] for r in rows}
     return [a for a in items if a.code in inserted]
 
 
 async def save_agency(conn: Connection, agency: Agency) -> bool:
-    """Insert or update; True when something changed."""
+    """Insert or update its name and kind (its dates change only by decisions); True when
+    something changed."""
+    agency = agency.with_level()
     row = await conn.fetchrow(
         """
-        INSERT INTO agencies AS a (code, name, kind) VALUES ($1, $2, $3)
+        INSERT INTO agencies AS a (code, name, kind, level) VALUES ($1, $2, $3, $4)
         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
-            updated_at = now()
+            level = coalesce(a.level, EXCLUDED.level), updated_at = now()
         WHERE (a.name, a.kind) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind)
         RETURNING code
         """,
         agency.code,
         agency.name,
         agency.kind.value,
+        agency.level.value if agency.level else None,
     )
     return row is not None
+
+
+async def agency(db: Reader, code: str) -> Agency | None:
+    row = await db.fetchrow(
+        f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE code = $1",  # noqa: S608  (constant SQL)
+        code,
+    )
+    return _agency(row) if row else None
+
+
+async def set_receiving_place(conn: Connection, agency: Agency) -> bool:
+    """Register (or update) an agency that receives dossiers itself; True when something changed."""
+    row = await conn.fetchrow(
+        """
+        INSERT INTO agencies AS a (code, name, kind, level, receiving_place, active_from)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
+            level = EXCLUDED.level, receiving_place = EXCLUDED.receiving_place,
+            active_from = coalesce(EXCLUDED.active_from, a.active_from), updated_at = now()
+        WHERE (a.name, a.kind, a.level, a.receiving_place, a.active_from)
+              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.level,
+                                EXCLUDED.receiving_place,
+                                coalesce(EXCLUDED.active_from, a.active_from))
+        RETURNING code
+        """,
+        agency.code,
+        agency.name,
+        agency.kind.value,
+        agency.level.value if agency.level else None,
+        agency.receiving_place,
+        agency.active_from,
+    )
+    return row is not None
+
+
+async def close_agencies(conn: Connection, codes: Sequence[str], day: date) -> None:
+    await conn.execute(
+        "UPDATE agencies SET closed_from = $2, updated_at = now() WHERE code = ANY($1::text[])",
+        list(codes),
+        day,
+    )
+
+
+# --- lineage --------------------------------------------------------------------------------
+
+
+async def insert_lineage(conn: Connection, decision_no: str, plan: LineagePlan) -> None:
+    await conn.executemany(
+        "INSERT INTO agency_lineage (decision_no, seq, kind, predecessors, successors,"
+        " effective_from) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            (
+                decision_no,
+                seq,
+                c.kind.value,
+                list(c.predecessors),
+                list(c.successors),
+                plan.effective_from,
+            )
+            for seq, c in enumerate(plan.agency_changes, start=1)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO procedure_moves (decision_no, seq, ma_tthc, from_agency, to_agency, level)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            (
+                decision_no,
+                m.seq,
+                m.ma_tthc,
+                m.from_agency,
+                m.to_agency,
+                m.level.value if m.level else None,
+            )
+            for m in plan.moves
+        ],
+    )
+
+
+async def lineage(db: Reader, agency_code: str | None = None) -> list[dict[str, Any]]:
+    """Lineage changes in effective-date order, all or those an agency took part in."""
+    rows = await db.fetch(
+        """
+        SELECT l.decision_no, l.seq, l.kind, l.predecessors, l.successors, l.effective_from,
+               d.signed_on, d.signer, d.recorded_by, d.reason,
+               (SELECT count(*) FROM procedure_moves m
+                WHERE m.decision_no = l.decision_no AND m.seq = l.seq) AS procedures_moved
+        FROM agency_lineage l JOIN decisions d USING (decision_no)
+        WHERE $1::text IS NULL OR $1 = ANY(l.predecessors) OR $1 = ANY(l.successors)
+        ORDER BY l.effective_from, d.recorded_at, l.seq
+        """,
+        agency_code,
+    )
+    return [dict(r) for r in rows]
 
 
 # --- exclusion grounds ----------------------------------------------------------------------

@@ -16,7 +16,14 @@ from prometheus_client import CollectorRegistry, Counter
 from catalog_service.adapters import store
 from catalog_service.app import errors
 from catalog_service.app.errors import CatalogError
-from catalog_service.app.events import agency_event, coverage_event, decision_event, procedure_event
+from catalog_service.app.events import (
+    agency_event,
+    coverage_event,
+    decision_event,
+    lineage_event,
+    procedure_event,
+)
+from catalog_service.app.lineage_errors import lineage_error
 from catalog_service.domain.agencies import REFERENCE_AGENCIES, Agency
 from catalog_service.domain.coverage import coverage_by_agency, status_of, transitions
 from catalog_service.domain.decisions import (
@@ -29,10 +36,60 @@ from catalog_service.domain.decisions import (
     plan_decision,
 )
 from catalog_service.domain.legal import ExclusionGround
+from catalog_service.domain.lineage import LineagePlan, LineageRequest, Problem, plan_lineage
 from catalog_service.domain.rows import ParsedRow, RawRow, RowError, parse_row, to_row
 from pasc_contracts import VN_TZ
 from pasc_runtime.db import Connection
 from pasc_runtime.outbox import stage
+
+
+class LineageRefused(CatalogError):
+    """A lineage decision refused whole: one problem's own code, or `lineage_invalid` naming
+    every problem in the message (the one error body carries no list)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        code = problems[0].code if len(problems) == 1 else "lineage_invalid"
+        super().__init__(lineage_error(code), details=[p.message for p in problems])
+        self.problems = list(problems)
+
+
+@dataclass
+class LineageReport:
+    decision_no: str
+    applied: bool
+    dry_run: bool
+    plan: LineagePlan
+    events: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "decision_no": self.decision_no,
+            "applied": self.applied,
+            "dry_run": self.dry_run,
+            "effective_from": self.plan.effective_from.isoformat(),
+            "changes": [
+                {
+                    "kind": c.kind.value,
+                    "predecessors": list(c.predecessors),
+                    "successors": list(c.successors),
+                    "procedures_moved": len(self.plan.moves_of(seq)),
+                }
+                for seq, c in enumerate(self.plan.agency_changes, start=1)
+            ],
+            "agencies_opened": [a.code for a in self.plan.opened],
+            "agencies_closed": self.plan.closed,
+            "procedures": [
+                {
+                    "ma_tthc": m.ma_tthc,
+                    "from_agency": m.from_agency,
+                    "to_agency": m.to_agency,
+                    "level": m.level.value if m.level else None,
+                    "version": m.change.new.version,
+                }
+                for m in self.plan.moves
+            ],
+            "events_published": self.events,
+        }
 
 
 @dataclass
@@ -288,6 +345,68 @@ class Catalog:
         ]
         await stage(conn, events)
         return len(events)
+
+    # --- lineage ----------------------------------------------------------------------------
+
+    async def apply_lineage(
+        self, request: LineageRequest, *, dry_run: bool = False
+    ) -> LineageReport:
+        """Agencies renamed, merged, split or closed, and procedures' levels, from a date.
+
+        Applied whole or not at all, in one transaction with its events: the new and closed
+        agencies, one lineage event per change, a new version of every procedure that moves
+        (and the decision and coverage events that follow, as for any decision).
+        """
+        terms = request.terms
+        async with self._pool().acquire() as conn, conn.transaction():
+            await store.lock_catalog(conn)
+            existing = await store.decision(conn, terms.decision_no)
+            if existing is not None:
+                raise LineageRefused(
+                    [
+                        Problem(
+                            "decision_already_applied",
+                            f"quyết định {terms.decision_no} đã được ghi nhận lúc"
+                            f" {existing['recorded_at']:%Y-%m-%d %H:%M}; thay đổi mới cần một"
+                            " quyết định mới",
+                        )
+                    ]
+                )
+            plan = plan_lineage(
+                request, await store.agencies(conn), await store.latest_versions(conn)
+            )
+            if plan.problems:
+                raise LineageRefused(plan.problems)
+            report = LineageReport(terms.decision_no, applied=False, dry_run=dry_run, plan=plan)
+            if dry_run:
+                return report
+            moved = [m.ma_tthc for m in plan.moves]
+            await store.insert_decision(conn, terms, "lineage", [], moved, [])
+            await store.add_missing_agencies(conn, plan.opened)
+            await store.close_agencies(conn, plan.closed, terms.effective_from)
+            await store.insert_lineage(conn, terms.decision_no, plan)
+            agencies = await store.agencies(conn)
+            touched = [a.code for a in plan.opened] + plan.closed
+            events = [agency_event(agencies[code], self._producer) for code in touched]
+            events += [
+                lineage_event(seq, change, plan, terms, self._producer)
+                for seq, change in enumerate(plan.agency_changes, start=1)
+            ]
+            await stage(conn, events)
+            versions = DecisionPlan(changes=plan.version_changes)
+            report.events = len(events) + await self._record(conn, terms, versions, agencies)
+            report.applied = True
+        return report
+
+    async def register_receiving_place(self, agency: Agency) -> bool:
+        """A commune's one-stop point (or any agency) receiving dossiers itself."""
+        async with self._pool().acquire() as conn, conn.transaction():
+            changed = await store.set_receiving_place(conn, agency.with_level())
+            if changed:
+                found = await store.agency(conn, agency.code)
+                if found is not None:  # just written in this transaction
+                    await stage(conn, [agency_event(found, self._producer)])
+        return changed
 
     def _count(self, report: DecisionReport) -> None:
         for outcome, count in report.plan.counts.items():

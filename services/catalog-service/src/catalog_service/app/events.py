@@ -7,6 +7,7 @@ from datetime import date
 from catalog_service.domain.agencies import Agency
 from catalog_service.domain.coverage import Coverage, Transition
 from catalog_service.domain.decisions import Change, ChangeKind, DecisionPlan, DecisionTerms
+from catalog_service.domain.lineage import LEVEL_OF_CAP, AgencyChange, LineagePlan
 from catalog_service.domain.procedures import ProcedureVersion
 from pasc_contracts import Event
 from pasc_contracts.events import catalog as contract
@@ -21,6 +22,7 @@ def procedure_payload(v: ProcedureVersion) -> contract.Procedure:
         ten_linh_vuc=d.ten_linh_vuc,
         agency_code=d.agency_code,
         cap_thuc_hien=d.cap_thuc_hien.value,
+        level=LEVEL_OF_CAP[d.cap_thuc_hien],
         muc_do_dvc=d.muc_do_dvc,
         thoi_han_giai_quyet=d.thoi_han_giai_quyet,
         at_center=d.at_center,
@@ -107,5 +109,47 @@ def coverage_event(
 def agency_event(agency: Agency, producer: str) -> Event:
     return contract.AgencyRegistered(
         producer=producer,
-        payload=contract.Agency(agency_code=agency.code, name=agency.name, kind=agency.kind),
+        payload=contract.Agency(
+            agency_code=agency.code,
+            name=agency.name,
+            kind=agency.kind,
+            level=agency.level,
+            receiving_place=agency.receiving_place,
+            active_from=agency.active_from,
+            closed_from=agency.closed_from,
+        ),
+    )
+
+
+def lineage_event(
+    seq: int, change: AgencyChange, plan: LineagePlan, terms: DecisionTerms, producer: str
+) -> Event:
+    keyed = (
+        change.successors[0]
+        if change.kind in (contract.LineageKind.RENAME, contract.LineageKind.MERGE)
+        else change.predecessors[0]
+    )
+    return contract.AgencyLineageChanged(
+        producer=producer,
+        payload=contract.AgencyLineage(
+            agency_code=keyed,
+            kind=change.kind,
+            predecessors=list(change.predecessors),
+            successors=list(change.successors),
+            effective_from=plan.effective_from,
+            decision_no=terms.decision_no,
+            signed_on=terms.signed_on,
+            signer=terms.signer,
+            recorded_by=terms.recorded_by,
+            reason=terms.reason,
+            procedures=[
+                contract.ProcedureMove(
+                    ma_tthc=m.ma_tthc,
+                    from_agency=m.from_agency,
+                    to_agency=m.to_agency,
+                    level=m.level,
+                )
+                for m in plan.moves_of(seq)
+            ],
+        ),
     )

@@ -85,7 +85,7 @@ async def procedure(pool: asyncpg.Pool, ma_tthc: str, day: date) -> dict[str, An
 
 async def coverage(pool: asyncpg.Pool, day: date) -> dict[str, Any]:
     """Per agency and city-wide: eligible procedures, how many at the Center, the online mix."""
-    agencies = await store.agencies(pool)
+    agencies = await store.agencies(pool, day)  # the organisation of that day
     procs = [v.data for v in await store.catalog_as_of(pool, day)]
     per_agency = coverage_by_agency(procs, agencies)
     return {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
-from pasc_contracts.events.catalog import AgencyKind
+from pasc_contracts.events.catalog import AdministrativeLevel, AgencyKind
 
 AGENCY_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
 
@@ -13,15 +14,56 @@ AGENCY_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
 SO_BAN_NGANH = frozenset({AgencyKind.DEPARTMENT, AgencyKind.BOARD})
 
 
+# The level an agency of each kind belongs to, when it is not said otherwise.
+LEVEL_OF_KIND: dict[AgencyKind, AdministrativeLevel | None] = {
+    AgencyKind.OFFICE: AdministrativeLevel.CITY,
+    AgencyKind.DEPARTMENT: AdministrativeLevel.CITY,
+    AgencyKind.BOARD: AdministrativeLevel.CITY,
+    AgencyKind.DISTRICT: AdministrativeLevel.DISTRICT,
+    AgencyKind.COMMUNE: AdministrativeLevel.COMMUNE,
+    AgencyKind.VERTICAL: None,  # a central agency's local branch: no level of the city's own
+}
+
+
 @dataclass(frozen=True)
 class Agency:
+    """An agency, the days it exists (closed_from is its first day gone), whether it receives
+    dossiers itself (a commune's one-stop point)."""
+
     code: str
     name: str
     kind: AgencyKind
+    level: AdministrativeLevel | None = None
+    receiving_place: bool = False
+    active_from: date | None = None
+    closed_from: date | None = None
 
     @property
     def is_so_ban_nganh(self) -> bool:
         return self.kind in SO_BAN_NGANH
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_from is not None
+
+    def active_on(self, day: date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.closed_from is None or day < self.closed_from
+        )
+
+    def with_level(self) -> Agency:
+        """The same agency with its kind's level when none was given."""
+        if self.level is not None:
+            return self
+        return Agency(
+            self.code,
+            self.name,
+            self.kind,
+            LEVEL_OF_KIND[self.kind],
+            self.receiving_place,
+            self.active_from,
+            self.closed_from,
+        )
 
 
 def _department(code: str, name: str) -> Agency:

@@ -2,6 +2,8 @@
 
 Eligible = not excluded with a legal basis. A department or board ("Sở, ban ngành") is fully
 onboarded when it has eligible procedures and every one of them is received at the Center.
+An agency that ended (merged, split, closed) is neither: its procedures went to its successors,
+whose coverage now counts them; its own drops to zero without "reopening" its onboarding.
 """
 
 from __future__ import annotations
@@ -108,7 +110,10 @@ def transitions(
         before = published.get(code, PublishedStatus((0, 0, 0, 0), False))
         if coverage.counts != before.counts:
             found.append((Transition.COVERAGE_CHANGED, coverage))
-        onboarded = status_of(coverage, agencies.get(code)).fully_onboarded
+        agency = agencies.get(code)
+        if agency is not None and agency.closed:
+            continue  # it no longer exists: its successors' transitions are the news
+        onboarded = status_of(coverage, agency).fully_onboarded
         if onboarded and not before.fully_onboarded:
             found.append((Transition.FULLY_ONBOARDED, coverage))
         elif before.fully_onboarded and not onboarded:
@@ -117,5 +122,10 @@ def transitions(
 
 
 def status_of(coverage: Coverage, agency: Agency | None) -> PublishedStatus:
-    onboarded = coverage.fully_onboarded and agency is not None and agency.is_so_ban_nganh
+    onboarded = (
+        coverage.fully_onboarded
+        and agency is not None
+        and agency.is_so_ban_nganh
+        and not agency.closed
+    )
     return PublishedStatus(coverage.counts, onboarded)

@@ -15,8 +15,13 @@ from enum import StrEnum
 from catalog_service.domain.agencies import Agency
 from catalog_service.domain.folding import fold
 from catalog_service.domain.legal import ExclusionGround, ground_in_force
-from catalog_service.domain.procedures import MA_TTHC, ProcedureVersion
+from catalog_service.domain.procedures import MA_TTHC, CapThucHien, ProcedureVersion
 from catalog_service.domain.rows import ParsedRow, RowError
+
+# The first day without a district level: from 01/07/2025 local government has two levels,
+# city and commune (the Law on the Organisation of Local Government 2025; Resolution
+# 202/2025/QH15 makes the new Cần Thơ the same day).
+DISTRICT_LEVEL_ENDS = date(2025, 7, 1)
 
 
 class Outcome(StrEnum):
@@ -168,6 +173,23 @@ def _plan_row(
     if agency is None:
         return _rejected(
             row, f"ma_co_quan: '{data.agency_code}' chưa có trong danh sách cơ quan đã đăng ký"
+        )
+    if not agency.active_on(terms.effective_from):
+        when = (
+            f"đã chấm dứt từ {agency.closed_from}"
+            if agency.closed_from is not None and terms.effective_from >= agency.closed_from
+            else f"chỉ có từ {agency.active_from}"
+        )
+        return _rejected(
+            row,
+            f"ma_co_quan: {agency.code} {when}; ghi nhận thủ tục cho cơ quan kế thừa"
+            " (xem GET /v1/lineage)",
+        )
+    if data.cap_thuc_hien is CapThucHien.HUYEN and terms.effective_from >= DISTRICT_LEVEL_ENDS:
+        return _rejected(
+            row,
+            f"cap_thuc_hien: không còn cấp huyện từ {DISTRICT_LEVEL_ENDS:%d/%m/%Y}"
+            " (chính quyền địa phương hai cấp: tinh hoặc xa)",
         )
     if row.ten_co_quan and fold(row.ten_co_quan) != fold(agency.name):
         return _rejected(

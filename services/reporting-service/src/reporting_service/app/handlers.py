@@ -68,6 +68,10 @@ class Handlers:
             cat.DepartmentFullyOnboarded,
             cat.DepartmentOnboardingReopened,
         )
+        r.ignore(
+            cat.AgencyLineageChanged,
+            reason="the agencies' new owners reach the figures through procedure.changed",
+        )
         r.add(self.on_decision_events, cat.DecisionApplied)
         r.add(
             self.on_task_events,
