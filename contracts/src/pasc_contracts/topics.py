@@ -117,11 +117,12 @@ TOPICS: tuple[Topic, ...] = (
         owner=CATALOG,
         consumers=(TASK, REPORTING),
         description=(
-            "Agencies (name, kind) and their catalog coverage; a department fully onboarded, "
-            "or reopened."
+            "Agencies (name, kind, level) and their lineage (renamed, merged, split, closed by a "
+            "decision), their catalog coverage; a department fully onboarded, or reopened."
         ),
         events=(
             catalog.AgencyRegistered,
+            catalog.AgencyLineageChanged,
             catalog.CoverageChanged,
             catalog.DepartmentFullyOnboarded,
             catalog.DepartmentOnboardingReopened,

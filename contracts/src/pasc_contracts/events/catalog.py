@@ -1,4 +1,5 @@
-"""catalog-service's events: procedures (TTHC), the Chairman's decisions, per-agency coverage."""
+"""catalog-service's events: procedures (TTHC), the Chairman's decisions, per-agency coverage,
+and the agencies' lineage (renamed, merged, split, closed) with the levels of government."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from pasc_contracts.envelope import Contract, Event
 from pasc_contracts.events.dossier import MA_TTHC_PATTERN
@@ -21,6 +22,32 @@ class AgencyKind(StrEnum):
     DISTRICT = "district"
     COMMUNE = "commune"
     VERTICAL = "vertical"
+
+
+class AdministrativeLevel(StrEnum):
+    """The level of government that performs a procedure or that an agency belongs to.
+
+    The district level existed until 30/06/2025; from 01/07/2025 local government has two
+    levels (city and commune/ward), so a procedure is district-level only in versions in force
+    before that day.
+    """
+
+    CITY = "city"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+class LineageKind(StrEnum):
+    """How an agency's identity changed: predecessors -> successors.
+
+    rename: one -> one (new code or name, same duties); merge: several -> one;
+    split: one -> several (the event names which procedures go where); close: one -> none.
+    """
+
+    RENAME = "rename"
+    MERGE = "merge"
+    SPLIT = "split"
+    CLOSE = "close"
 
 
 class MucDoDvc(StrEnum):
@@ -48,6 +75,14 @@ class Procedure(Contract):
     ten_linh_vuc: str | None = None
     agency_code: str = Field(min_length=1)
     cap_thuc_hien: str | None = Field(default=None, description="Level: tinh, huyen, xa...")
+    level: AdministrativeLevel | None = Field(
+        default=None,
+        description=(
+            "The level of government performing it in this version: city, commune, or district"
+            " (only in versions in force before 01/07/2025). Absent from producers before the"
+            " 2025 reorganisation: read cap_thuc_hien then (tinh=city, huyen=district, xa=commune)."
+        ),
+    )
     muc_do_dvc: MucDoDvc = MucDoDvc.TRUC_TIEP
     thoi_han_giai_quyet: int | None = Field(default=None, ge=0, description="Working days.")
     at_center: bool
@@ -93,6 +128,91 @@ class Agency(Contract):
     agency_code: str = Field(min_length=1, examples=["SXD"])
     name: str = Field(min_length=1, examples=["Sở Xây dựng"])
     kind: AgencyKind
+    level: AdministrativeLevel | None = Field(
+        default=None, description="The level of government it belongs to, when known."
+    )
+    receiving_place: bool = Field(
+        default=False,
+        description=(
+            "A one-stop point that receives dossiers besides the Center (e.g. a commune's"
+            " one-stop unit after 01/07/2025)."
+        ),
+    )
+    active_from: date | None = Field(
+        default=None, description="The day it exists from, when a decision says so."
+    )
+    closed_from: date | None = Field(
+        default=None,
+        description=(
+            "The first day it no longer exists (merged, split, closed); its successors are on the"
+            " agency.lineage_changed event of the same decision."
+        ),
+    )
+
+
+class ProcedureMove(Contract):
+    """One procedure handed from a predecessor agency to its successor by a lineage change."""
+
+    ma_tthc: str = Field(pattern=MA_TTHC_PATTERN)
+    from_agency: str = Field(min_length=1)
+    to_agency: str = Field(min_length=1)
+    level: AdministrativeLevel | None = Field(
+        default=None, description="Its level from the effective date, when the change sets one."
+    )
+
+
+class AgencyLineage(Contract):
+    """A decision changing agencies' identity from a date: predecessors -> successors.
+
+    `agency_code` is the message key: the successor of a rename or merge, the predecessor of a
+    split or close, so one agency's story stays in order on its partition. Every procedure that
+    changes owner is listed in `procedures` (and also gets its own procedure.changed event with
+    the new owner, version and decision).
+    """
+
+    agency_code: str = Field(min_length=1, description="The key: see the model description.")
+    kind: LineageKind
+    predecessors: list[str] = Field(min_length=1, description="Agency codes ending on this date.")
+    successors: list[str] = Field(
+        default_factory=list, description="Agency codes continuing them (none for a close)."
+    )
+    effective_from: date = Field(description="The first day the successors exist.")
+    decision_no: str = Field(min_length=1, examples=["1500/QĐ-UBND"])
+    signed_on: date
+    signer: str = Field(min_length=1)
+    recorded_by: str | None = None
+    reason: str | None = None
+    procedures: list[ProcedureMove] = Field(
+        default_factory=list, description="Which procedures move to which successor."
+    )
+
+    @model_validator(mode="after")
+    def _shape_matches_kind(self) -> AgencyLineage:
+        before, after = len(self.predecessors), len(self.successors)
+        expected = {
+            LineageKind.RENAME: before == 1 and after == 1,
+            LineageKind.MERGE: before >= 2 and after == 1,
+            LineageKind.SPLIT: before == 1 and after >= 2,
+            LineageKind.CLOSE: before == 1 and after == 0,
+        }[self.kind]
+        if not expected:
+            raise ValueError(
+                f"{self.kind.value}: {before} predecessor(s) -> {after} successor(s) is not valid"
+            )
+        keyed = (
+            self.successors[0]
+            if self.kind in (LineageKind.RENAME, LineageKind.MERGE)
+            else (self.predecessors[0])
+        )
+        if self.agency_code != keyed:
+            raise ValueError(f"agency_code must be {keyed} for a {self.kind.value}")
+        for move in self.procedures:
+            if move.from_agency not in self.predecessors or move.to_agency not in self.successors:
+                raise ValueError(
+                    f"procedure {move.ma_tthc}: {move.from_agency} -> {move.to_agency} is not"
+                    " from a predecessor to a successor"
+                )
+        return self
 
 
 _PROCEDURE: dict[str, Any] = {
@@ -102,6 +222,7 @@ _PROCEDURE: dict[str, Any] = {
     "ten_linh_vuc": "Xây dựng",
     "agency_code": "SXD",
     "cap_thuc_hien": "tinh",
+    "level": "city",
     "muc_do_dvc": "toan_trinh",
     "thoi_han_giai_quyet": 15,
     "at_center": True,
@@ -123,7 +244,39 @@ class AgencyRegistered(Event[Agency]):
 
     event_type: Literal["agency.registered"] = "agency.registered"
     schema_version: Literal[1] = 1
-    EXAMPLE_PAYLOAD = {"agency_code": "SXD", "name": "Sở Xây dựng", "kind": "department"}
+    EXAMPLE_PAYLOAD = {
+        "agency_code": "SXD",
+        "name": "Sở Xây dựng",
+        "kind": "department",
+        "level": "city",
+    }
+
+
+class AgencyLineageChanged(Event[AgencyLineage]):
+    """Agencies renamed, merged, split or closed by a decision, from its effective date.
+
+    Consumers map the predecessors' codes to the successors from `effective_from` on; the
+    catalog also publishes agency.registered for every agency involved (with closed_from on the
+    predecessors) and procedure.changed for every procedure that moves.
+    """
+
+    event_type: Literal["agency.lineage_changed"] = "agency.lineage_changed"
+    schema_version: Literal[1] = 1
+    EXAMPLE_PAYLOAD = {
+        "agency_code": "SNNMT",
+        "kind": "merge",
+        "predecessors": ["STNMT", "SNNPTNT"],
+        "successors": ["SNNMT"],
+        "effective_from": "2025-03-01",
+        "decision_no": "500/QĐ-UBND",
+        "signed_on": "2025-02-28",
+        "signer": "Chủ tịch UBND thành phố",
+        "recorded_by": "recorder",
+        "procedures": [
+            {"ma_tthc": "1.004227", "from_agency": "STNMT", "to_agency": "SNNMT"},
+            {"ma_tthc": "1.003605", "from_agency": "SNNPTNT", "to_agency": "SNNMT"},
+        ],
+    }
 
 
 class ProcedureRegistered(Event[Procedure]):
