@@ -115,7 +115,7 @@ TOPICS: tuple[Topic, ...] = (
         name="catalog.agencies.v1",
         key=Key("agency code", ("agency_code",)),
         owner=CATALOG,
-        consumers=(TASK, REPORTING),
+        consumers=(TASK, REPORTING, GATEWAY),
         description=(
             "Agencies (name, kind, level) and their lineage (renamed, merged, split, closed by a "
             "decision), their catalog coverage; a department fully onboarded, or reopened."
@@ -151,6 +151,7 @@ TOPICS: tuple[Topic, ...] = (
             plan.TaskOverdue,
             plan.TaskChanged,
             plan.TaskWithdrawn,
+            plan.TaskReassigned,
         ),
     ),
     Topic(

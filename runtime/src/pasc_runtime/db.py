@@ -96,7 +96,8 @@ def _apply_migrations(database_url: str, schema: str, directories: list[Path]) -
 async def grant_service_role(
     owner_url: str, schema: str, service_role: str, append_only: tuple[str, ...] = ()
 ) -> None:
-    """Give the service's role what it needs on the schema's tables and nothing more.
+    """Give the service's role what it needs on the schema's tables (and views, to read) and
+    nothing more.
 
     Run after every migration by the owner, so new tables are covered; yoyo's bookkeeping
     tables are left out (the service never migrates)."""
@@ -119,6 +120,13 @@ async def grant_service_role(
                 )
                 await conn.execute(f"GRANT {rights} ON {table} TO {role}")
             await conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
+            # Views are read-only: the service reads them and never writes through them.
+            for row in await conn.fetch(
+                "SELECT viewname FROM pg_views WHERE schemaname = $1", _checked(schema)
+            ):
+                view = f"{schema}.{_checked(row['viewname'])}"
+                await conn.execute(f"REVOKE ALL ON {view} FROM {role}")
+                await conn.execute(f"GRANT SELECT ON {view} TO {role}")
     finally:
         await conn.close()
 

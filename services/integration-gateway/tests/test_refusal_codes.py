@@ -282,6 +282,16 @@ REQUEST_REFUSALS = {
     "unit_mismatch": (403, "madonvi không khớp với mã đơn vị của tài khoản."),
     "admin_token_required": (401, "Cần mã quản trị (X-Admin-Token)."),
     "invalid_agency": (400, "Mã cơ quan không hợp lệ."),
+    "agency_transition_ended": (
+        403,
+        "Cơ quan đã sáp nhập, đổi tên hoặc chia tách và đã hết thời gian chuyển tiếp: khóa API và"
+        " mã hồ sơ cũ không còn được chấp nhận; hãy dùng khóa của cơ quan kế thừa.",
+    ),
+    "key_of_closed_agency": (403, "Cơ quan đã giải thể: khóa API của cơ quan không còn hiệu lực."),
+    "agency_not_succeeded": (
+        404,
+        "Cơ quan chưa có quyết định sáp nhập, đổi tên, chia tách hay giải thể.",
+    ),
     "credentials_required": (400, "Cần username và password."),
     "bad_credentials": (401, "Sai tên đăng nhập hoặc mật khẩu."),
     "dossier_not_found": (404, "Không tìm thấy hồ sơ."),

@@ -68,3 +68,12 @@ def test_monthly_reports_owed_from_the_issue_month(plan: PlanDocument) -> None:
     assert missing[0].key == "monthly_missing:cantho-2023:STC:2023-03"
     by_june = missing_reports(plan, issued, set(), date(2023, 6, 6))
     assert {m.month for m in by_june} == {"2023-03", "2023-04", "2023-05"}
+
+
+def test_an_agency_that_ended_owes_no_report_due_after_it_did(plan: PlanDocument) -> None:
+    issued = date(2023, 3, 10)
+    merged = {"SKHDT": date(2023, 5, 1)}  # into STC, say
+    missing = missing_reports(plan, issued, set(), date(2023, 6, 6), merged)
+    skhdt = {m.month for m in missing if m.agency_code == "SKHDT"}
+    assert skhdt == {"2023-03"}  # April's and May's were due after 1 May
+    assert {m.month for m in missing if m.agency_code == "STC"} == {"2023-03", "2023-04", "2023-05"}

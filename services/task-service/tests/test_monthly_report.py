@@ -166,3 +166,54 @@ def test_the_current_month_stands_at_today(plan: PlanDocument) -> None:
     assert row(report, 3, "VPUBND").state.percent == 80
     assert report.duties and not report.missing  # April's reports are due on 5/5
     assert "ngày 20 tháng 4 năm 2023" in render_markdown(report)
+
+
+def test_assignments_handed_to_a_successor_show_in_the_month_they_moved(
+    plan: PlanDocument,
+) -> None:
+    """STTTT merged into SKHCN (a new code the 2023 plan does not list gets its own section)."""
+    moved = {
+        "from_agency_code": "STTTT",
+        "title": "Xây dựng phần mềm một cửa",
+        "decision_no": "500/QĐ-UBND",
+        "effective_from": "2023-04-15",
+        "percent": 40,
+        "status": "in_progress",
+        "joined_existing": False,
+    }
+    history = [
+        progress(17, "STTTT", at(10), 40),
+        status(17, "STTTT", at(10), "in_progress"),
+        HistoryEntry(17, "SKHCN2", "task.reassigned", at(16), moved),
+        HistoryEntry(4, "SKHCN2", "task.reassigned", at(16), {**moved, "joined_existing": True}),
+    ]
+    dues = plan.due_dates(Anchors(ISSUED, LAUNCH, {}))
+    facts = [
+        AssignmentFacts(k[0], k[1], d.on, d.reason) for k, d in dues.items() if k[1] != "STTTT"
+    ] + [AssignmentFacts(17, "SKHCN2", dues[(17, "STTTT")].on, None)]
+    report = build_monthly_report(
+        plan,
+        year=2023,
+        month=4,
+        today=date(2023, 5, 8),
+        issue_date=ISSUED,
+        launch_date=LAUNCH,
+        assignments=facts,
+        history=history,
+        reports=[],
+        ended={"STTTT": date(2023, 4, 15)},
+    )
+    assert [(r.task_no, r.joined_existing) for r in report.reassigned] == [(17, False), (4, True)]
+    took_over = row(report, 17, "SKHCN2")
+    assert (took_over.state.percent, took_over.agency_name) == (40, "SKHCN2")
+    assert "STTTT" not in {d.agency_code for d in report.duties}  # ended before the due day
+    text = render_markdown(report)
+    assert "2 lượt nhiệm vụ chưa hoàn thành" in text
+    assert (
+        "Nhiệm vụ 17. Xây dựng phần mềm một cửa: từ Sở Thông tin và Truyền thông sang SKHCN2"
+        " (Quyết định 500/QĐ-UBND, hiệu lực từ ngày 15/04/2023), tiến độ khi chuyển 40%." in text
+    )
+    assert "nhập vào nhiệm vụ cùng nội dung SKHCN2 đang thực hiện" in text
+    assert "<li>Nhiệm vụ 17." in render_html(report)
+    empty = scenario(plan, date(2023, 5, 8), HISTORY, REPORTS)
+    assert empty.reassigned == [] and "Giao lại nhiệm vụ" not in render_markdown(empty)

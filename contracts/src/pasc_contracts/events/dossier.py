@@ -102,6 +102,12 @@ class DossierSnapshot(Contract):
 class DossierChange(Contract):
     dossier: DossierSnapshot
     from_status: TrangThaiHoSo | None = None
+    sent_as: str | None = Field(
+        default=None,
+        description="For audit: the predecessor agency whose API key or signature sent this"
+        " change during its transition period after a merge, rename or split; the dossier's"
+        " agency_code is the successor it was bound to.",
+    )
 
 
 class SupplementChange(DossierChange):

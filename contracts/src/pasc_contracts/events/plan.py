@@ -83,6 +83,29 @@ class StatusChange(TaskRef):
     reason: str | None = None
 
 
+class TaskReassignment(TaskRef):
+    """An open assignment of an agency that ended (merged, renamed, split, closed with a
+    successor), handed to its successor once, from the lineage's effective date.
+
+    `task_ref`/`agency_code` are the successor's assignment; `from_task_ref` the predecessor's,
+    which leaves the plan. Where the successor already had the task (a task of every
+    department), the predecessor's assignment joins it (`joined_existing`) and its state stays
+    the successor's; otherwise the successor's new assignment starts from the predecessor's."""
+
+    from_task_ref: str = Field(min_length=1)
+    from_agency_code: str = Field(min_length=1)
+    lineage_kind: str = Field(min_length=1, description="rename, merge, split or close")
+    decision_no: str = Field(min_length=1)
+    effective_from: date
+    joined_existing: bool = False
+    title: str = Field(min_length=1)
+    deadline_text: str
+    status: TaskStatus
+    percent: int = Field(ge=0, le=100)
+    result_ref: str | None = None
+    due_on: date | None = None
+
+
 class DeadlineAlert(TaskRef):
     due_on: date
     days_left: int = Field(description="7, 3, 1 before; negative or 0 when overdue")
@@ -258,6 +281,28 @@ class TaskChanged(Event[TaskRegistration]):
     event_type: Literal["task.changed"] = "task.changed"
     schema_version: Literal[1] = 1
     EXAMPLE_PAYLOAD = {**TaskRegistered.EXAMPLE_PAYLOAD, "deadline_text": "Tháng 4 năm 2023"}
+
+
+class TaskReassigned(Event[TaskReassignment]):
+    """An open assignment of a merged, renamed, split or closed agency moved to its successor."""
+
+    event_type: Literal["task.reassigned"] = "task.reassigned"
+    schema_version: Literal[1] = 1
+    EXAMPLE_PAYLOAD = {
+        "task_ref": "cantho-2023:5:STC",
+        "plan_id": "cantho-2023",
+        "task_no": 5,
+        "agency_code": "STC",
+        "from_task_ref": "cantho-2023:5:SKHDT",
+        "from_agency_code": "SKHDT",
+        "lineage_kind": "merge",
+        "decision_no": "500/QĐ-UBND",
+        "effective_from": "2025-03-01",
+        "title": "Rà soát quy trình nội bộ",
+        "deadline_text": "Trước ngày 28 tháng 4 năm 2023",
+        "status": "in_progress",
+        "percent": 60,
+    }
 
 
 class TaskWithdrawn(Event[TaskWithdrawal]):

@@ -69,6 +69,14 @@ class Settings(ServiceSettings):
         le=86400,
         description="How long a session from the DVCQG adapter's auth exchange stays valid.",
     )
+    lineage_transition_days: int = Field(
+        default=180,
+        ge=0,
+        le=3650,
+        description="From a merge, rename or split's effective date, how many days the"
+        " predecessor's API keys and numbering are still accepted (bound to the successor),"
+        " unless the operator sets another end for that agency (PUT /admin/lineage/{agency}).",
+    )
     delivery_max_attempts: int = 12
     delivery_base_backoff_s: float = 1.0
     delivery_max_backoff_s: float = 300.0

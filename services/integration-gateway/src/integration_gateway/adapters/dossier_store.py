@@ -39,6 +39,17 @@ async def claim_and_lock(conn: Connection, agency_code: str, ma_ho_so: list[str]
     return {r["ma_ho_so"]: r["agency_code"] for r in rows}
 
 
+async def rehome(conn: Connection, moved: dict[str, str]) -> None:
+    """Dossier numbers (locked by claim_and_lock) now held by a predecessor's successor."""
+    if moved:
+        await conn.execute(
+            "UPDATE dossier_owners o SET agency_code = m.agency FROM"
+            " unnest($1::text[], $2::text[]) AS m(ma_ho_so, agency) WHERE o.ma_ho_so = m.ma_ho_so",
+            list(moved),
+            list(moved.values()),
+        )
+
+
 async def owners(conn: Connection, ma_ho_so: list[str]) -> dict[str, str]:
     """Who owns each of these dossier numbers (no claim, no lock)."""
     rows = await conn.fetch(

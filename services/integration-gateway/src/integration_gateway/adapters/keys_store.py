@@ -40,7 +40,7 @@ async def username_taken(conn: Any, username: str) -> bool:
 
 async def by_username(conn: Any, username: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT key_id, agency_code, key_hash, unit_code FROM api_keys"
+        "SELECT key_id, agency_code, key_hash, unit_code, created_at FROM api_keys"
         " WHERE username = $1 AND revoked_at IS NULL",
         username,
     )
@@ -80,7 +80,7 @@ async def add_session(conn: Connection, token_hash: str, key_id: str, expires_at
 
 async def session(conn: Any, token_hash: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT k.key_id, k.agency_code, k.unit_code FROM adapter_sessions s"
+        "SELECT k.key_id, k.agency_code, k.unit_code, k.created_at FROM adapter_sessions s"
         " JOIN api_keys k USING (key_id)"
         " WHERE s.token_hash = $1 AND s.expires_at > now() AND k.revoked_at IS NULL",
         token_hash,
@@ -90,19 +90,21 @@ async def session(conn: Any, token_hash: str) -> dict[str, Any] | None:
 
 async def active(conn: Any, key_id: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT key_id, agency_code, key_hash, unit_code FROM api_keys"
+        "SELECT key_id, agency_code, key_hash, unit_code, created_at FROM api_keys"
         " WHERE key_id = $1 AND revoked_at IS NULL",
         key_id,
     )
     return dict(row) if row else None
 
 
-async def sealed_keys_of(conn: Any, agency_code: str) -> list[bytes]:
+async def sealed_keys_of(conn: Any, agency_code: str) -> list[tuple[bytes, datetime]]:
+    """The agency's active keys, sealed, with when each was issued."""
     rows = await conn.fetch(
-        "SELECT key_encrypted FROM api_keys WHERE agency_code = $1 AND revoked_at IS NULL",
+        "SELECT key_encrypted, created_at FROM api_keys WHERE agency_code = $1"
+        " AND revoked_at IS NULL",
         agency_code,
     )
-    return [bytes(r["key_encrypted"]) for r in rows]
+    return [(bytes(r["key_encrypted"]), r["created_at"]) for r in rows]
 
 
 async def listing(conn: Any, agency_code: str | None = None) -> list[dict[str, Any]]:

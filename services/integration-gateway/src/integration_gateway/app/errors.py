@@ -43,6 +43,25 @@ UNKNOWN_ACTION = define(
 NAME_MISMATCH = define(
     "name_mismatch", 400, "Tên trong đường dẫn và trong nội dung khác nhau.", SCOPE
 )
+AGENCY_TRANSITION_ENDED = define(
+    "agency_transition_ended",
+    403,
+    "Cơ quan đã sáp nhập, đổi tên hoặc chia tách và đã hết thời gian chuyển tiếp: khóa API và mã"
+    " hồ sơ cũ không còn được chấp nhận; hãy dùng khóa của cơ quan kế thừa.",
+    SCOPE,
+)
+AGENCY_CLOSED = define(
+    "key_of_closed_agency",
+    403,
+    "Cơ quan đã giải thể: khóa API của cơ quan không còn hiệu lực.",
+    SCOPE,
+)
+AGENCY_NOT_SUCCEEDED = define(
+    "agency_not_succeeded",
+    404,
+    "Cơ quan chưa có quyết định sáp nhập, đổi tên, chia tách hay giải thể.",
+    SCOPE,
+)
 INVALID_REPLAY_STATUS = define("invalid_replay_status", 400, "status phải là dead hoặc all.", SCOPE)
 
 # --- one record of a DVCQG call (inside a 200 answer) ----------------------------------------

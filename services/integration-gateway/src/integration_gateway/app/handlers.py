@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from integration_gateway.adapters import audit, catalog_store, keys_store
+from integration_gateway.adapters import audit, catalog_store, keys_store, lineage_store
 from integration_gateway.app.deliveries import enqueue_handler
-from integration_gateway.app.identity import IngressMessage
+from integration_gateway.app.identity import AgencyEnded, Caller, IngressMessage, bind_lineage
 from integration_gateway.app.ingest import (
     IngestOutcome,
     audit_ingest,
@@ -24,7 +24,12 @@ from pasc_contracts import topic
 from pasc_contracts.codec import describe_validation_error
 from pasc_contracts.dvcqg import DVCQG_REQUEST, CapNhatTienDoHoSoMC
 from pasc_contracts.events.catalog import (
+    AgencyLineageChanged,
+    AgencyRegistered,
+    CoverageChanged,
     DecisionApplied,
+    DepartmentFullyOnboarded,
+    DepartmentOnboardingReopened,
     ProcedureChanged,
     ProcedureRegistered,
     ProcedureWithdrawn,
@@ -44,6 +49,14 @@ def handlers(delivered: tuple[str, ...]) -> EventHandlers:
     registry.add(on_procedure_events, ProcedureChanged)
     registry.add(on_procedure_events, ProcedureWithdrawn)
     registry.add(on_catalog_decisions, DecisionApplied)
+    registry.add(on_agency_lineage, AgencyLineageChanged)
+    registry.ignore(
+        AgencyRegistered,
+        CoverageChanged,
+        DepartmentFullyOnboarded,
+        DepartmentOnboardingReopened,
+        reason="names and coverage: the gateway checks records against procedures, not agencies",
+    )
     for topic_name in delivered:
         registry.add(enqueue_handler(topic_name), *topic(topic_name).events)
     return registry
@@ -103,6 +116,43 @@ async def on_catalog_decisions(
     return []
 
 
+async def on_agency_lineage(
+    conn: Connection, events: Sequence[AgencyLineageChanged]
+) -> list[Rejection]:
+    """Agencies renamed, merged, split or closed: whom a predecessor's keys are bound to."""
+    for event in events:
+        lineage = event.payload
+        await lineage_store.save(
+            conn,
+            [
+                (
+                    code,
+                    list(lineage.successors),
+                    lineage.kind.value,
+                    lineage.effective_from,
+                    lineage.decision_no,
+                )
+                for code in lineage.predecessors
+                if code not in lineage.successors  # one that continues has not ended
+            ],
+        )
+        await audit.record(
+            conn,
+            actor=f"{event.producer}:{lineage.recorded_by or 'unknown'}",
+            action="catalog.lineage_changed",
+            outcome="applied",
+            details={
+                "event_id": str(event.event_id),
+                "kind": lineage.kind.value,
+                "predecessors": lineage.predecessors,
+                "successors": lineage.successors,
+                "effective_from": lineage.effective_from.isoformat(),
+                "decision_no": lineage.decision_no,
+            },
+        )
+    return []
+
+
 def ingress_handler(settings: Settings, metrics: GatewayMetrics) -> Any:
     async def on_ingress(conn: Connection, messages: list[IngressMessage]) -> list[Rejection]:
         rejections = []
@@ -111,6 +161,9 @@ def ingress_handler(settings: Settings, metrics: GatewayMetrics) -> Any:
                 outcome = await _apply(conn, message, settings)
             except ValidationError as exc:
                 rejections.append(Rejection(message, describe_validation_error(exc)))
+                continue
+            except AgencyEnded as exc:
+                rejections.append(Rejection(message, f"{exc.code}: {exc}"))
                 continue
             except (ValueError, RecursionError):
                 # Not JSON, nested past any real body, or a number too long to read.
@@ -137,7 +190,17 @@ async def _apply(conn: Connection, message: IngressMessage, settings: Settings) 
     call. The body's own `service` field says which (a discriminated union)."""
     body = DVCQG_REQUEST.validate_python(loads_bounded(message.body))
     unit_code = await keys_store.unit_code_of(conn, message.agency_code)
-    ctx = context_for(settings, message.agency_code, unit_code)
+    who = await bind_lineage(
+        conn,
+        Caller(
+            message.agency_code,
+            f"kafka:{message.message_id}",
+            unit_code,
+            issued_at=message.key_issued_at,
+        ),
+        settings.lineage_transition_days,
+    )
+    ctx = context_for(settings, who.agency_code, unit_code, bound=who.bound)
     if isinstance(body, CapNhatTienDoHoSoMC):
         outcome = await record_steps(conn, ctx, body.data)
     else:
@@ -145,8 +208,9 @@ async def _apply(conn: Connection, message: IngressMessage, settings: Settings) 
     await audit_ingest(
         conn,
         actor=f"kafka:{message.message_id}",
-        agency=message.agency_code,
+        agency=who.agency_code,
         action=f"kafka.{body.service}",
         outcome=outcome,
+        sent_as=who.sent_as,
     )
     return outcome

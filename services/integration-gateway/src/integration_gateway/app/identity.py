@@ -6,11 +6,11 @@ import re
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from integration_gateway.adapters import audit, keys_store
+from integration_gateway.adapters import audit, keys_store, lineage_store
 from integration_gateway.adapters.key_vault import KeyVault
 from integration_gateway.domain.identity import (
     hash_key,
@@ -21,7 +21,9 @@ from integration_gateway.domain.identity import (
 from integration_gateway.domain.identity import (
     key_id_of as key_id_of,  # re-exported: routes name a presented key by its id
 )
+from integration_gateway.domain.lineage import Bound, Ended, bind
 from integration_gateway.domain.normalize import UNIT_CODE
+from pasc_contracts import VN_TZ, now_vn
 from pasc_contracts.codec import DecodeError
 from pasc_contracts.dvcqg import (
     INGRESS_HEADER_AGENCY,
@@ -50,6 +52,9 @@ class Caller:
     agency_code: str
     key_id: str
     unit_code: str | None = None
+    sent_as: str | None = None  # the predecessor whose key this is, when bound to a successor
+    bound: Bound | None = None  # set when the agency's lineage binds or extends what it holds
+    issued_at: datetime | None = None  # when the key was issued (old keys are bound, see lineage)
 
     @property
     def actor(self) -> str:
@@ -58,6 +63,47 @@ class Caller:
 
 class InvalidAgency(ValueError):
     pass
+
+
+LINEAGE_VI = {"rename": "đổi tên", "merge": "hợp nhất", "split": "chia tách", "close": "giải thể"}
+
+
+class AgencyEnded(ValueError):
+    """A key of an agency that ended (merged, renamed, split, closed) past its transition."""
+
+    def __init__(self, ended: Ended) -> None:
+        s = ended.succession
+        self.code = "key_of_closed_agency" if ended.until is None else "agency_transition_ended"
+        self.succession = s
+        what = LINEAGE_VI.get(s.kind, s.kind)
+        text = (
+            f"Cơ quan {s.predecessor} đã {what} theo quyết định {s.decision_no} từ ngày"
+            f" {s.effective_from:%d/%m/%Y}"
+        )
+        if ended.until is None:
+            text += "; khóa API của cơ quan này không còn hiệu lực"
+        else:
+            text += (
+                f"; khóa API và mã hồ sơ cũ chỉ được chấp nhận đến hết ngày {ended.until:%d/%m/%Y}."
+                f" Hãy dùng khóa của {', '.join(s.successors)}"
+            )
+        super().__init__(text)
+
+
+async def bind_lineage(db: Any, found: Caller, default_days: int) -> Caller:
+    """The caller as the agency lineage says today: a predecessor's key bound to its
+    successors during the transition, a successor holding its predecessors' dossiers.
+    Raises AgencyEnded past the transition (or for a closed agency)."""
+    successions = await lineage_store.successions(db)
+    if not successions:
+        return found
+    issued_on = found.issued_at.astimezone(VN_TZ).date() if found.issued_at else None
+    result = bind(found.agency_code, successions, now_vn().date(), default_days, issued_on)
+    if isinstance(result, Ended):
+        raise AgencyEnded(result)
+    if result.sent_as is None and all(len(held) == 1 for held in result.holds.values()):
+        return found  # nothing in the lineage concerns this agency
+    return replace(found, agency_code=result.agency, sent_as=result.sent_as, bound=result)
 
 
 async def authenticate(db: Any, presented: str | None) -> Caller | None:
@@ -69,7 +115,12 @@ async def authenticate(db: Any, presented: str | None) -> Caller | None:
     row = await keys_store.active(db, key_id)
     if row is None or not key_matches(presented, row["key_hash"]):
         return None
-    return Caller(agency_code=row["agency_code"], key_id=key_id, unit_code=row["unit_code"])
+    return Caller(
+        agency_code=row["agency_code"],
+        key_id=key_id,
+        unit_code=row["unit_code"],
+        issued_at=row["created_at"],
+    )
 
 
 async def open_session(
@@ -92,7 +143,12 @@ async def authenticate_session(db: Any, token: str | None) -> Caller | None:
     row = await keys_store.session(db, hash_key(token))
     if row is None:
         return None
-    return Caller(agency_code=row["agency_code"], key_id=row["key_id"], unit_code=row["unit_code"])
+    return Caller(
+        agency_code=row["agency_code"],
+        key_id=row["key_id"],
+        unit_code=row["unit_code"],
+        issued_at=row["created_at"],
+    )
 
 
 async def issue(
@@ -152,6 +208,7 @@ class IngressMessage:
     agency_code: str
     message_id: str
     body: bytes
+    key_issued_at: datetime | None = None  # when the key that signed it was issued
 
 
 def _appended_at(record: Any) -> float:
@@ -181,13 +238,18 @@ class IngressVerifier:
         self._max_skew = max_skew_s
         self._cache_s = cache_s
         self._keys: dict[str, tuple[float, list[str]]] = {}
+        self._issued: dict[str, datetime] = {}  # each key: when it was issued
 
     async def _keys_of(self, agency: str) -> list[str]:
         cached = self._keys.get(agency)
         if cached and time.monotonic() - cached[0] < self._cache_s:
             return cached[1]
         sealed = await keys_store.sealed_keys_of(self._pool(), agency)
-        keys = [self._vault.open(s) for s in sealed]
+        keys = []
+        for seal, issued_at in sealed:
+            key = self._vault.open(seal)
+            keys.append(key)
+            self._issued[key] = issued_at
         if keys:  # an agency without keys is not cached: unknown codes cannot fill the memory
             self._keys[agency] = (time.monotonic(), keys)
         return keys
@@ -215,7 +277,10 @@ class IngressVerifier:
                 FailureKind.BAD_SIGNATURE, f"timestamp outside the {self._max_skew}s window"
             )
         keys = await self._keys_of(agency)
-        if not any(signature_matches(k, stamp, message_id, body, signature) for k in keys):
+        signer = next(
+            (k for k in keys if signature_matches(k, stamp, message_id, body, signature)), None
+        )
+        if signer is None:
             raise DecodeError(
                 FailureKind.BAD_SIGNATURE, f"signature does not match a key of {agency}"
             )
@@ -224,4 +289,5 @@ class IngressVerifier:
             agency_code=agency,
             message_id=message_id,
             body=body,
+            key_issued_at=self._issued.get(signer),
         )

@@ -17,7 +17,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from integration_gateway.adapters import audit, catalog_store, dossier_store, keys_store
+from integration_gateway.adapters import (
+    audit,
+    catalog_store,
+    dossier_store,
+    keys_store,
+    lineage_store,
+)
 from integration_gateway.domain.dossier_rules import (
     PRODUCER,
     Accepted,
@@ -29,6 +35,7 @@ from integration_gateway.domain.dossier_rules import (
     unknown_dossier,
 )
 from integration_gateway.domain.identity import pseudonym
+from integration_gateway.domain.lineage import Bound
 from integration_gateway.domain.normalize import NotReadable, Sender, normalise_record, province_of
 from integration_gateway.domain.ownership import derived_due, numbering_owner
 from integration_gateway.settings import Settings
@@ -89,8 +96,10 @@ def context_for(
     unit_code: str | None,
     *,
     correction: bool = False,
+    bound: Bound | None = None,
 ) -> IngestContext:
-    """The context of one request or message, with the date window as of now."""
+    """The context of one request or message, with the date window as of now; `bound` when
+    the key's agency has successors (domain.lineage)."""
     window = DateWindow.around(
         datetime.now(UTC),
         datetime.combine(settings.dvcqg_earliest_date, time(), tzinfo=VN_TZ),
@@ -102,6 +111,7 @@ def context_for(
         settings.pseudonym_secret.get_secret_value(),
         window,
         correction,
+        bound,
     )
 
 
@@ -113,10 +123,26 @@ class IngestContext:
     pseudonym_secret: str
     window: DateWindow
     correction: bool = False  # the audited correction path: final dossiers may change
+    bound: Bound | None = None  # a predecessor's key, or a successor holding predecessors
 
     @property
     def agency(self) -> str:
         return self.sender.agency_code
+
+    @property
+    def binding(self) -> Bound:
+        """Who the records are bound to: the sender alone unless the lineage says more."""
+        if self.bound is not None:
+            return self.bound
+        solo = self.sender.agency_code
+        return Bound((solo,), None, {solo: solo}, {solo: frozenset({solo})})
+
+    def holder_of(self, owner: str | None) -> str | None:
+        """The bound agency that holds dossiers first sent by `owner`, if any."""
+        for agency, held in self.binding.holds.items():
+            if owner in held:
+                return agency
+        return None
 
     def doc_ref(self, file_id: str) -> str:
         return f"tl-{pseudonym(self.pseudonym_secret, file_id)}"
@@ -161,11 +187,15 @@ def _with_due(record: dict[str, Any], known: dict[str, catalog_store.KnownProced
     return True
 
 
-async def _numbering_prefixes(conn: Connection, agency: str) -> dict[str, str]:
-    """Other agencies' codes and unit codes, which start numbers only they may use."""
+async def _numbering_prefixes(conn: Connection, held: frozenset[str]) -> dict[str, str]:
+    """Other agencies' codes and unit codes, which start numbers only they may use (a
+    successor uses its predecessors' too: `held`)."""
     prefixes = {code: code for code in await catalog_store.agency_codes(conn)}
+    # An agency that ended owns no procedure any more, but its numbers are still its own (and
+    # its successors').
+    prefixes.update({code: code for code in await lineage_store.predecessor_codes(conn)})
     prefixes.update(await keys_store.unit_codes(conn))
-    return {p: a for p, a in prefixes.items() if a != agency}
+    return {p: a for p, a in prefixes.items() if a not in held}
 
 
 def stateless_check(
@@ -182,7 +212,7 @@ def stateless_check(
             f"MaTTHC {rec.MaTTHC} không có trong danh mục tiếp nhận tại Trung tâm",
             "unknown_procedure",
         )
-    if procedure.agency_code != ctx.agency:
+    if procedure.agency_code not in ctx.binding.acting_for:
         return Refused(
             f"MaTTHC {rec.MaTTHC} thuộc cơ quan {procedure.agency_code}, không phải {ctx.agency}",
             "other_agency_procedure",
@@ -197,7 +227,8 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
     readable = [normalise_record(raw, ctx.sender) for raw in records]
     codes = {str(r.get("MaTTHC")) for r in readable if isinstance(r, dict)}
     known = await catalog_store.lookup(conn, sorted(codes))
-    prefixes = await _numbering_prefixes(conn, ctx.agency)
+    binding = ctx.binding
+    prefixes = await _numbering_prefixes(conn, frozenset().union(*binding.holds.values()))
     items: list[RecordResult | tuple[HoSoMC, bool]] = []
     for raw, record in zip(records, readable, strict=True):
         if isinstance(record, NotReadable):
@@ -210,22 +241,37 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         ):
             parsed = RecordResult(parsed.MaHoSo, False, refused.reason, refused.code)
         items.append(parsed if isinstance(parsed, RecordResult) else (parsed, derived))
-    fresh = [item[0].MaHoSo for item in items if isinstance(item, tuple)]
-    owners = await dossier_store.claim_and_lock(conn, ctx.agency, fresh)
-    states = await dossier_store.load(conn, fresh)
-    outcome, changed = IngestOutcome(), {}
+    # Each record is bound to the agency that owns its procedure now (one, unless a split).
+    bound_to = {
+        item[0].MaHoSo: binding.acting_for[known[item[0].MaTTHC].agency_code]
+        for item in items
+        if isinstance(item, tuple)
+    }
+    owners: dict[str, str] = {}
+    for agency in sorted(set(bound_to.values())):
+        numbers = [n for n, a in bound_to.items() if a == agency]
+        owners.update(await dossier_store.claim_and_lock(conn, agency, numbers))
+    states = await dossier_store.load(conn, list(bound_to))
+    outcome, changed, rehomed = IngestOutcome(), {}, {}
     for item in items:
         if isinstance(item, RecordResult):
             outcome.results.append(item)
             continue
         rec, derived = item
+        agency = bound_to[rec.MaHoSo]
+        owner = owners.get(rec.MaHoSo)
+        if owner != agency and owner in binding.holds.get(agency, ()):
+            # A predecessor's dossier: from now on its successor holds it.
+            rehomed[rec.MaHoSo] = owners[rec.MaHoSo] = agency
+            if (previous := states.get(rec.MaHoSo)) is not None:
+                states[rec.MaHoSo] = previous.model_copy(update={"agency_code": agency})
         verdict: Accepted | Refused
-        if owners.get(rec.MaHoSo) != ctx.agency:
+        if owners.get(rec.MaHoSo) != agency:
             verdict = owned_by_another(rec.MaHoSo)
         else:
             verdict = translate(
                 rec,
-                ctx.agency,
+                agency,
                 pseudonym(ctx.pseudonym_secret, rec.SoGiayToChuHoSo),
                 states.get(rec.MaHoSo),
                 doc_ref=ctx.doc_ref,
@@ -239,10 +285,24 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         outcome.results.append(RecordResult(rec.MaHoSo, True))
         if verdict.events:
             states[rec.MaHoSo] = changed[rec.MaHoSo] = verdict.state
-            outcome.events.extend(verdict.events)
+            outcome.events.extend(_sent_as(verdict.events, binding.sent_as))
+    await dossier_store.rehome(conn, rehomed)
     await dossier_store.save(conn, list(changed.values()))
     await stage(conn, outcome.events)
     return outcome
+
+
+def _sent_as(events: list[Event], predecessor: str | None) -> list[Event]:
+    """The events of a predecessor's key name it (for audit) beside the successor's code."""
+    if predecessor is None:
+        return events
+    marked = []
+    for event in events:
+        change: Any = event.payload  # dossier events: a DossierChange
+        marked.append(
+            event.model_copy(update={"payload": change.model_copy(update={"sent_as": predecessor})})
+        )
+    return marked
 
 
 def _step_id(step: TienDoHoSoMC, secret: str) -> uuid.UUID:
@@ -266,27 +326,29 @@ async def record_steps(conn: Connection, ctx: IngestContext, records: list[Any])
     steps = [p for p in parsed if isinstance(p, TienDoHoSoMC)]
     owners = await dossier_store.owners(conn, [s.MaHoSo for s in steps])
     outcome = IngestOutcome()
-    fresh: list[tuple[uuid.UUID, TienDoHoSoMC]] = []
+    fresh: list[tuple[uuid.UUID, TienDoHoSoMC, str]] = []
     for item in parsed:
         if isinstance(item, RecordResult):
             outcome.results.append(item)
             continue
         owner = owners.get(item.MaHoSo)
+        holder = ctx.holder_of(owner)
         refused: Refused | None = None
         if owner is None:
             refused = unknown_dossier(item.MaHoSo)
-        elif owner != ctx.agency:
+        elif holder is None:
             refused = owned_by_another(item.MaHoSo)
-        if refused is not None:
+        if refused is not None or holder is None:
+            refused = refused or owned_by_another(item.MaHoSo)
             outcome.results.append(RecordResult(item.MaHoSo, False, refused.reason, refused.code))
         else:
             outcome.results.append(RecordResult(item.MaHoSo, True))
-            fresh.append((_step_id(item, ctx.pseudonym_secret), item))
+            fresh.append((_step_id(item, ctx.pseudonym_secret), item, holder))
     if fresh:
-        new_ids = await dossier_store.record_new_steps(conn, [(i, s.MaHoSo) for i, s in fresh])
-        for step_id, step in fresh:
+        new_ids = await dossier_store.record_new_steps(conn, [(i, s.MaHoSo) for i, s, _ in fresh])
+        for step_id, step, holder in fresh:
             if step_id in new_ids:
-                outcome.events.append(_step_event(step_id, step, ctx.agency))
+                outcome.events.append(_step_event(step_id, step, holder))
         await stage(conn, outcome.events)
     return outcome
 
@@ -313,8 +375,15 @@ def _step_event(step_id: uuid.UUID, step: TienDoHoSoMC, agency: str) -> Event:
 
 
 async def audit_ingest(
-    conn: Connection, *, actor: str, agency: str, action: str, outcome: IngestOutcome
+    conn: Connection,
+    *,
+    actor: str,
+    agency: str,
+    action: str,
+    outcome: IngestOutcome,
+    sent_as: str | None = None,
 ) -> None:
+    """One entry per request or message; `sent_as`: the predecessor whose key sent it."""
     await audit.record(
         conn,
         actor=actor,
@@ -324,6 +393,7 @@ async def audit_ingest(
         accepted=outcome.accepted,
         rejected=outcome.rejected,
         details={
+            **({"sent_as": sent_as} if sent_as else {}),
             "records": len(outcome.results),
             "events": len(outcome.events),
             "rejected": [

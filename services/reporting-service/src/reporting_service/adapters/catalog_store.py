@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pasc_runtime.db import Connection
+from reporting_service.domain.lineage import Succession, today_mapping
 
 _PROCEDURE = """
 INSERT INTO procedures AS p (ma_tthc, ten_tthc, ma_linh_vuc, ten_linh_vuc, agency_code, at_center,
@@ -106,3 +107,58 @@ async def decisions_between(conn: Connection, start: Any, end: Any) -> list[dict
         end,
     )
     return [dict(r) for r in rows]
+
+
+# -- agency lineage: figures as the organisation is today -------------------------------------
+
+
+async def save_lineage(
+    conn: Connection,
+    successions: list[tuple[str, list[str], str, Any, str]],
+    moves: list[tuple[str, str, str]],
+) -> None:
+    """successions: (predecessor, successors, kind, effective_from, decision_no);
+    moves: (ma_tthc, from_agency, to_agency). Then the today mapping is derived again."""
+    if successions:
+        await conn.executemany(
+            "INSERT INTO agency_successions (predecessor, successors, kind, effective_from,"
+            " decision_no) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (predecessor) DO UPDATE SET"
+            " successors = EXCLUDED.successors, kind = EXCLUDED.kind,"
+            " effective_from = EXCLUDED.effective_from, decision_no = EXCLUDED.decision_no",
+            successions,
+        )
+    if moves:
+        await conn.executemany(
+            "INSERT INTO procedure_moves (ma_tthc, from_agency, to_agency) VALUES ($1, $2, $3)"
+            " ON CONFLICT (ma_tthc, from_agency) DO UPDATE SET to_agency = EXCLUDED.to_agency",
+            moves,
+        )
+    rows = await conn.fetch(
+        "SELECT predecessor, successors, effective_from FROM agency_successions"
+    )
+    moved = await conn.fetch("SELECT ma_tthc, from_agency, to_agency FROM procedure_moves")
+    mapping = today_mapping(
+        {
+            r["predecessor"]: Succession(
+                r["predecessor"], tuple(r["successors"]), r["effective_from"]
+            )
+            for r in rows
+        },
+        {(r["ma_tthc"], r["from_agency"]): r["to_agency"] for r in moved},
+    )
+    await conn.execute("DELETE FROM agency_today")
+    if mapping:
+        await conn.executemany(
+            "INSERT INTO agency_today (agency_code, ma_tthc, today_code, effective_from)"
+            " VALUES ($1, $2, $3, $4)",
+            mapping,
+        )
+
+
+async def predecessors_today(conn: Connection) -> dict[str, list[str]]:
+    """Each agency holding others' figures today, and theirs (for the answer's explanation)."""
+    rows = await conn.fetch(
+        "SELECT today_code, array_agg(DISTINCT agency_code ORDER BY agency_code) AS codes"
+        " FROM agency_today WHERE effective_from <= current_date GROUP BY today_code"
+    )
+    return {r["today_code"]: list(r["codes"]) for r in rows}

@@ -6,8 +6,9 @@ dossiers in process are read through the partial index `dossiers_open`.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 
@@ -97,14 +98,37 @@ FROM per LEFT JOIN procedures p USING (ma_tthc)
 """  # noqa: S608
 
 
+# "then": each dossier under the agency that held it ("as the organisation was", the default);
+# "today": under the agency that holds its series today (renames, merges, splits applied):
+# the same queries over views that map the agency (migration reporting_0004).
+Organisation = Literal["then", "today"]
+_TODAY_TABLES = re.compile(r"\bFROM (kpi_daily|dossiers)\b")
+
+
+def _both(sql: str) -> dict[str, str]:
+    return {"then": sql, "today": _TODAY_TABLES.sub(r"FROM \1_today", sql)}
+
+
+_TOTAL = _both(_TOTAL_SQL)
+_GROUPED = {by: _both(sql) for by, sql in _GROUPED_SQL.items()}
+_OPEN_COUNTS = {by: _both(sql) for by, sql in _OPEN_SQL.items()}
+_OVERDUE = _both(_OVERDUE_SQL)
+_PROCESSING_DAYS = _both(_PROCESSING_DAYS_SQL)
+_BY_PROCEDURE_KIND = _both(_BY_PROCEDURE_KIND_SQL)
+
+
 async def rollup_sums(
-    conn: Connection, period: Period, agency: str | None, by: str | None = None
+    conn: Connection,
+    period: Period,
+    agency: str | None,
+    by: str | None = None,
+    organisation: Organisation = "then",
 ) -> dict[Any, dict[str, int]]:
     """Sums of the rollup counts over the period, whole or grouped by agency/procedure/field/day."""
     if by is None:
-        row = await conn.fetchrow(_TOTAL_SQL, period.start, period.end, agency)
+        row = await conn.fetchrow(_TOTAL[organisation], period.start, period.end, agency)
         return {None: dict(row) if row else {}}
-    rows = await conn.fetch(_GROUPED_SQL[by], period.start, period.end, agency)
+    rows = await conn.fetch(_GROUPED[by][organisation], period.start, period.end, agency)
     return {r["k"]: dict(r) for r in rows}
 
 
@@ -114,32 +138,49 @@ async def open_counts(
     now: datetime,
     agency: str | None,
     by: str | None = None,
+    organisation: Organisation = "then",
 ) -> dict[Any, tuple[int, int]]:
     """(in process, overdue) as of the moment `now`: of the dossiers received in `period`, or of
     all (None). A past moment counts the dossiers closed since as still in process then."""
     start, end = (period.start, period.end) if period else (date.min, date.max)
-    rows = await conn.fetch(_OPEN_SQL[by], end, now, agency, start)
+    rows = await conn.fetch(_OPEN_COUNTS[by][organisation], end, now, agency, start)
     return {r["k"]: (int(r["in_process"]), int(r["overdue"])) for r in rows}
 
 
 async def backlog(
-    conn: Connection, now: datetime, agency: str | None, by: str | None = None
+    conn: Connection,
+    now: datetime,
+    agency: str | None,
+    by: str | None = None,
+    organisation: Organisation = "then",
 ) -> dict[Any, tuple[int, int]]:
     """(in process, overdue) as of the moment `now`, whenever received: the backlog then."""
-    return await open_counts(conn, None, now, agency, by)
+    return await open_counts(conn, None, now, agency, by, organisation)
 
 
-async def figures(conn: Connection, period: Period, agency: str | None, now: datetime) -> Figures:
-    sums = (await rollup_sums(conn, period, agency))[None]
-    in_process, overdue = (await open_counts(conn, period, now, agency)).get(None, (0, 0))
+async def figures(
+    conn: Connection,
+    period: Period,
+    agency: str | None,
+    now: datetime,
+    organisation: Organisation = "then",
+) -> Figures:
+    sums = (await rollup_sums(conn, period, agency, None, organisation))[None]
+    opened = await open_counts(conn, period, now, agency, None, organisation)
+    in_process, overdue = opened.get(None, (0, 0))
     return Figures.from_row(sums, in_process=in_process, overdue=overdue)
 
 
 async def figures_by(
-    conn: Connection, period: Period, agency: str | None, now: datetime, by: str
+    conn: Connection,
+    period: Period,
+    agency: str | None,
+    now: datetime,
+    by: str,
+    organisation: Organisation = "then",
 ) -> dict[Any, Figures]:
-    sums = await rollup_sums(conn, period, agency, by)
-    opened = await open_counts(conn, period, now, agency, by) if by != "day" else {}
+    sums = await rollup_sums(conn, period, agency, by, organisation)
+    opened = await open_counts(conn, period, now, agency, by, organisation) if by != "day" else {}
     keys = sorted(set(sums) | set(opened), key=str)
     return {
         k: Figures.from_row(
@@ -150,16 +191,23 @@ async def figures_by(
 
 
 async def overdue_dossiers(
-    conn: Connection | asyncpg.Pool, now: datetime, agency: str | None, limit: int
+    conn: Connection | asyncpg.Pool,
+    now: datetime,
+    agency: str | None,
+    limit: int,
+    organisation: Organisation = "then",
 ) -> list[dict[str, Any]]:
     """The dossiers in process past their due date in force as of `now`, longest overdue first."""
-    rows = await conn.fetch(_OVERDUE_SQL, date.max, now, agency, date.min, limit)
+    rows = await conn.fetch(_OVERDUE[organisation], date.max, now, agency, date.min, limit)
     return [{k: v for k, v in r.items() if k != "waiting"} for r in rows]
 
 
-async def processing_days(conn: Connection, period: Period, agency: str | None) -> float:
+async def processing_days(
+    conn: Connection, period: Period, agency: str | None, organisation: Organisation = "then"
+) -> float:
     """Sum over the dossiers processed in the period of their processing time, in days."""
-    return float(await conn.fetchval(_PROCESSING_DAYS_SQL, period.start, period.end, agency) or 0)
+    sql = _PROCESSING_DAYS[organisation]
+    return float(await conn.fetchval(sql, period.start, period.end, agency) or 0)
 
 
 async def catalog_online(conn: Connection, agency: str | None) -> tuple[int, int]:
@@ -168,9 +216,12 @@ async def catalog_online(conn: Connection, agency: str | None) -> tuple[int, int
     return (int(row["procedures"]), int(row["procedures_online"])) if row else (0, 0)
 
 
-async def by_procedure_kind(conn: Connection, period: Period, agency: str | None) -> dict[str, int]:
+async def by_procedure_kind(
+    conn: Connection, period: Period, agency: str | None, organisation: Organisation = "then"
+) -> dict[str, int]:
     """Dossiers of procedures offered online, of fee-bearing procedures; paid online."""
-    row = await conn.fetchrow(_BY_PROCEDURE_KIND_SQL, period.start, period.end, agency)
+    sql = _BY_PROCEDURE_KIND[organisation]
+    row = await conn.fetchrow(sql, period.start, period.end, agency)
     return {k: int(v or 0) for k, v in dict(row or {}).items()}
 
 
@@ -194,15 +245,17 @@ async def agencies_with_data(conn: Connection) -> list[str]:
     return sorted(r["agency_code"] for r in rows)
 
 
-async def agencies_active(conn: Connection, period: Period) -> list[str]:
+_AGENCIES_ACTIVE = _both(
+    "SELECT DISTINCT agency_code FROM kpi_daily WHERE day BETWEEN $1 AND $2"
+    " UNION SELECT DISTINCT agency_code FROM dossiers WHERE trang_thai_ho_so IN (2, 4, 5, 6)"
+)
+
+
+async def agencies_active(
+    conn: Connection, period: Period, organisation: Organisation = "then"
+) -> list[str]:
     """Agencies with dossiers in the period or a backlog (in process) now."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT agency_code FROM kpi_daily WHERE day BETWEEN $1 AND $2"
-        " UNION SELECT DISTINCT agency_code FROM dossiers"
-        " WHERE trang_thai_ho_so IN (2, 4, 5, 6)",
-        period.start,
-        period.end,
-    )
+    rows = await conn.fetch(_AGENCIES_ACTIVE[organisation], period.start, period.end)
     return sorted(r["agency_code"] for r in rows)
 
 

@@ -17,6 +17,9 @@ READ_MODEL_TABLES = (
     "plans",
     "plan_tasks",
     "monthly_reports",
+    "agency_successions",
+    "procedure_moves",
+    "agency_today",
 )
 
 

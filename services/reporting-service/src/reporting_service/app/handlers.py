@@ -68,10 +68,7 @@ class Handlers:
             cat.DepartmentFullyOnboarded,
             cat.DepartmentOnboardingReopened,
         )
-        r.ignore(
-            cat.AgencyLineageChanged,
-            reason="the agencies' new owners reach the figures through procedure.changed",
-        )
+        r.add(self.on_lineage_events, cat.AgencyLineageChanged)
         r.add(self.on_decision_events, cat.DecisionApplied)
         r.add(
             self.on_task_events,
@@ -83,6 +80,7 @@ class Handlers:
             plan.TaskProgressReported,
             plan.TaskStatusChanged,
             plan.TaskWithdrawn,
+            plan.TaskReassigned,
         )
         r.add(self.on_monthly_report_events, plan.MonthlyReportReceived, plan.MonthlyReportMissing)
         r.add(self.on_plan_events, plan.PlanRegistered, plan.PlanRevised)
@@ -167,6 +165,24 @@ class Handlers:
             await locks.notify_changed(conn, self.schema)
         return []
 
+    async def on_lineage_events(
+        self, conn: Connection, events: Sequence[cat.AgencyLineageChanged]
+    ) -> list[Rejection]:
+        """Agencies renamed, merged, split or closed: whose series their figures join today."""
+        await self._begin(conn, "catalog.agencies.v1", events)
+        successions, moves = [], []
+        for e in events:
+            p = e.payload
+            successions += [
+                (code, list(p.successors), p.kind.value, p.effective_from, p.decision_no)
+                for code in p.predecessors
+                if code not in p.successors  # one that continues has not ended
+            ]
+            moves += [(m.ma_tthc, m.from_agency, m.to_agency) for m in p.procedures]
+        await catalog_store.save_lineage(conn, successions, moves)
+        await locks.notify_changed(conn, self.schema)
+        return []
+
     async def on_decision_events(
         self, conn: Connection, events: Sequence[cat.DecisionApplied]
     ) -> list[Rejection]:
@@ -211,6 +227,20 @@ class Handlers:
                     rows["status"].append((change.task_ref, str(change.status), at))
                 case plan.TaskWithdrawn():
                     rows["withdrawn"].append((ref.task_ref, at))
+                case plan.TaskReassigned(payload=moved):
+                    # The predecessor's assignment leaves; the successor's takes its place, or,
+                    # where the successor had the task already, keeps its own state.
+                    rows["ensure"].append(
+                        (moved.from_task_ref, moved.plan_id, moved.task_no, moved.from_agency_code)
+                    )
+                    rows["withdrawn"].append((moved.from_task_ref, at))
+                    if not moved.joined_existing:
+                        rows["registered"].append(
+                            (moved.task_ref, moved.title, moved.deadline_text, at)
+                        )
+                        rows["due_on"].append((moved.task_ref, moved.due_on, at))
+                        rows["percent"].append((moved.task_ref, moved.percent, at))
+                        rows["status"].append((moved.task_ref, str(moved.status), at))
         for kind in plan_store.STATEMENTS:
             await plan_store.apply(conn, kind, rows.get(kind, []))
         if events:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pasc_runtime.db import Connection
 from reporting_service.adapters import catalog_store, index_inputs, kpi_queries, plan_store
+from reporting_service.adapters.kpi_queries import Organisation
 from reporting_service.domain import plan as plan_rules
 from reporting_service.domain.agencies import AGENCY_NAMES
 from reporting_service.domain.figures import Figures, rate
@@ -47,17 +48,23 @@ async def plan_progress(
 
 
 async def index_inputs_for(
-    conn: Connection, period: Period, agency: str | None, as_of: datetime, figures: Figures
+    conn: Connection,
+    period: Period,
+    agency: str | None,
+    as_of: datetime,
+    figures: Figures,
+    organisation: Organisation = "then",
 ) -> IndexInputs:
     """What the 766 index of one scope is computed from (the period's figures given)."""
-    in_process, overdue = (await kpi_queries.backlog(conn, as_of, agency)).get(None, (0, 0))
+    backlog = await kpi_queries.backlog(conn, as_of, agency, None, organisation)
+    in_process, overdue = backlog.get(None, (0, 0))
     procedures, procedures_online = await kpi_queries.catalog_online(conn, agency)
-    kinds = await kpi_queries.by_procedure_kind(conn, period, agency)
+    kinds = await kpi_queries.by_procedure_kind(conn, period, agency, organisation)
     return IndexInputs(
         figures=figures,
         in_process=in_process,
         in_process_overdue=overdue,
-        processing_days=await kpi_queries.processing_days(conn, period, agency),
+        processing_days=await kpi_queries.processing_days(conn, period, agency, organisation),
         procedures=procedures,
         procedures_online=procedures_online,
         **kinds,
@@ -65,28 +72,44 @@ async def index_inputs_for(
 
 
 async def index766(
-    conn: Connection, period: Period, agency: str | None, as_of: datetime
+    conn: Connection,
+    period: Period,
+    agency: str | None,
+    as_of: datetime,
+    organisation: Organisation = "then",
 ) -> dict[str, Any]:
     """The 766 index of one scope (city-wide when agency is None), with its outside figures."""
-    figures = await kpi_queries.figures(conn, period, agency, as_of)
-    inputs = await index_inputs_for(conn, period, agency, as_of, figures)
+    figures = await kpi_queries.figures(conn, period, agency, as_of, organisation)
+    inputs = await index_inputs_for(conn, period, agency, as_of, figures, organisation)
     return score(inputs, await index_inputs.latest(conn, period, agency))
 
 
 async def kpi_report(
-    conn: Connection, period: Period, agency: str | None, now: datetime, *, detail: bool = True
+    conn: Connection,
+    period: Period,
+    agency: str | None,
+    now: datetime,
+    *,
+    detail: bool = True,
+    organisation: Organisation = "then",
 ) -> dict[str, Any]:
     """The figures of the period (city-wide, or one agency) with breakdowns, coverage and index.
 
     `now` is the moment the figures are as of: in process and overdue are counted then (a past
-    period is judged as of its end, see periods.as_of_moment).
+    period is judged as of its end, see periods.as_of_moment). `organisation`: "then" counts
+    each dossier under the agency that held it, "today" under the agency holding its series
+    now (a successor's figures include its predecessors'); city totals are the same.
     """
-    figures = await kpi_queries.figures(conn, period, agency, now)
-    in_process, overdue = (await kpi_queries.backlog(conn, now, agency)).get(None, (0, 0))
-    inputs = await index_inputs_for(conn, period, agency, now, figures)
+    org = organisation
+    figures = await kpi_queries.figures(conn, period, agency, now, org)
+    in_process, overdue = (await kpi_queries.backlog(conn, now, agency, None, org)).get(
+        None, (0, 0)
+    )
+    inputs = await index_inputs_for(conn, period, agency, now, figures, org)
     report: dict[str, Any] = {
         "scope": agency or "city",
         "agency": agency,
+        "organisation": org,
         "from": period.start,
         "to": period.end,
         "as_of": now,
@@ -98,12 +121,13 @@ async def kpi_report(
     if not detail:
         return report
     names = await agency_names(conn)
-    by_agency = await kpi_queries.figures_by(conn, period, agency, now, "agency")
-    by_procedure = await kpi_queries.figures_by(conn, period, agency, now, "procedure")
+    by_agency = await kpi_queries.figures_by(conn, period, agency, now, "agency", org)
+    by_procedure = await kpi_queries.figures_by(conn, period, agency, now, "procedure", org)
     procedures = await catalog_store.procedure_names(conn, [str(k) for k in by_procedure])
-    by_field = await kpi_queries.figures_by(conn, period, agency, now, "field")
-    daily = await kpi_queries.figures_by(conn, period, agency, now, "day")
-    backlog = await kpi_queries.backlog(conn, now, agency, "agency")
+    by_field = await kpi_queries.figures_by(conn, period, agency, now, "field", org)
+    daily = await kpi_queries.figures_by(conn, period, agency, now, "day", org)
+    backlog = await kpi_queries.backlog(conn, now, agency, "agency", org)
+    held = await catalog_store.predecessors_today(conn) if org == "today" else {}
     # Every agency with activity in the period or a backlog as of its end: the agencies'
     # backlog then adds up to the city's.
     agencies = sorted(set(by_agency) | set(backlog), key=str)
@@ -114,6 +138,7 @@ async def kpi_report(
             **by_agency.get(k, Figures()).as_dict(),
             "backlog_in_process": backlog.get(k, (0, 0))[0],
             "backlog_overdue": backlog.get(k, (0, 0))[1],
+            **({"includes": held[k]} if k in held else {}),
         }
         for k in agencies
     ]

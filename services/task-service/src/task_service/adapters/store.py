@@ -160,6 +160,7 @@ INSERT INTO assignments (plan_id, task_no, agency_code, task_ref, lead_group)
 SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])
 ON CONFLICT (plan_id, task_no, agency_code) DO UPDATE SET
     lead_group = EXCLUDED.lead_group, withdrawn = false, updated_at = now()
+WHERE assignments.moved_to IS NULL
 """
 
 
@@ -351,3 +352,113 @@ async def claim_alerts(conn: Connection, keys: Sequence[str]) -> set[str]:
         sorted(set(keys)),  # one order for every instance: concurrent ticks never deadlock
     )
     return {r["alert_key"] for r in rows}
+
+
+# -- agency lineage (from catalog-service) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuccessionRow:
+    predecessor: str
+    successors: tuple[str, ...]
+    kind: str
+    effective_from: date
+    decision_no: str
+
+
+async def save_successions(
+    conn: Connection, rows: Sequence[tuple[str, list[str], str, date, str]]
+) -> None:
+    """(predecessor, successors, kind, effective_from, decision_no); a decision recorded again
+    changes nothing once applied (its assignments moved)."""
+    if rows:
+        await conn.executemany(
+            "INSERT INTO agency_successions (predecessor, successors, kind, effective_from,"
+            " decision_no) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (predecessor) DO UPDATE SET"
+            " successors = EXCLUDED.successors, kind = EXCLUDED.kind,"
+            " effective_from = EXCLUDED.effective_from, decision_no = EXCLUDED.decision_no"
+            " WHERE agency_successions.applied_at IS NULL",
+            rows,
+        )
+
+
+async def lock_successions_in_effect(conn: Connection, today: date) -> list[SuccessionRow]:
+    """Successions in effect by `today`, locked (a plan loaded later may still name the ended
+    agency: every one is applied again; what moved is withdrawn and never moves twice)."""
+    rows = await conn.fetch(
+        "SELECT predecessor, successors, kind, effective_from, decision_no"
+        " FROM agency_successions WHERE effective_from <= $1"
+        " ORDER BY effective_from, predecessor FOR UPDATE SKIP LOCKED",
+        today,
+    )
+    return [
+        SuccessionRow(
+            r["predecessor"],
+            tuple(r["successors"]),
+            r["kind"],
+            r["effective_from"],
+            r["decision_no"],
+        )
+        for r in rows
+    ]
+
+
+async def mark_succession_applied(conn: Connection, predecessor: str) -> None:
+    await conn.execute(
+        "UPDATE agency_successions SET applied_at = coalesce(applied_at, now())"
+        " WHERE predecessor = $1",
+        predecessor,
+    )
+
+
+async def lock_open_assignments_of(conn: Connection, agency_code: str) -> list[AssignmentRow]:
+    """The agency's assignments still in the plan and not done, in every plan, locked."""
+    rows = await conn.fetch(
+        "SELECT * FROM assignments WHERE agency_code = $1 AND NOT withdrawn AND status <> 'done'"
+        " ORDER BY plan_id, task_no FOR UPDATE",
+        agency_code,
+    )
+    return [_assignment(r) for r in rows]
+
+
+async def hand_over(conn: Connection, a: AssignmentRow, to: str, new_ref: str) -> bool:
+    """Move the assignment to `to`; True when `to` already had the task (it joins that one,
+    whose state stays), False when `to` takes the assignment with its state."""
+    joined = bool(
+        await conn.fetchval(
+            "SELECT 1 FROM assignments WHERE plan_id = $1 AND task_no = $2 AND agency_code = $3"
+            " AND NOT withdrawn",
+            a.plan_id,
+            a.task_no,
+            to,
+        )
+    )
+    if not joined:
+        await conn.execute(
+            "INSERT INTO assignments (plan_id, task_no, agency_code, task_ref, lead_group, status,"
+            " percent, result_ref, note, blocked_reason, done_on, due_on, due_reason,"
+            " last_reported_at) SELECT plan_id, task_no, $2, $3, lead_group, status, percent,"
+            " result_ref, note, blocked_reason, done_on, due_on, due_reason, last_reported_at"
+            " FROM assignments WHERE task_ref = $1"
+            " ON CONFLICT (plan_id, task_no, agency_code) DO UPDATE SET withdrawn = false,"
+            " moved_to = NULL, status = EXCLUDED.status, percent = EXCLUDED.percent,"
+            " result_ref = EXCLUDED.result_ref, note = EXCLUDED.note,"
+            " blocked_reason = EXCLUDED.blocked_reason, done_on = EXCLUDED.done_on,"
+            " due_on = EXCLUDED.due_on, due_reason = EXCLUDED.due_reason, updated_at = now()",
+            a.task_ref,
+            to,
+            new_ref,
+        )
+    await conn.execute(
+        "UPDATE assignments SET withdrawn = true, moved_to = $2, updated_at = now()"
+        " WHERE task_ref = $1",
+        a.task_ref,
+        to,
+    )
+    return joined
+
+
+async def ended_agencies(db: Db) -> dict[str, date]:
+    """Agencies that ended (merged, renamed, split, closed) and the day they did."""
+    rows = await db.fetch("SELECT predecessor, effective_from FROM agency_successions")
+    return {r["predecessor"]: r["effective_from"] for r in rows}

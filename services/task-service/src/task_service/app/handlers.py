@@ -27,7 +27,8 @@ Onboarding = catalog.DepartmentFullyOnboarded | catalog.DepartmentOnboardingReop
 
 def handlers(service: TaskService) -> EventHandlers:
     """plan.submissions.v1: agencies' progress and monthly reports, authenticated by the gateway;
-    catalog.agencies.v1: a department 100% onboarded (or reopened) moves task 11's deadline."""
+    catalog.agencies.v1: a department 100% onboarded (or reopened) moves task 11's deadline; an
+    agency that ended hands its open assignments to its successor."""
     registry = EventHandlers()
 
     async def on_submissions(conn: Connection, events: Sequence[Submission]) -> list[Rejection]:
@@ -58,6 +59,38 @@ def handlers(service: TaskService) -> EventHandlers:
 
     registry.add(on_submissions, ProgressSubmitted)
     registry.add(on_submissions, MonthlyReportSubmitted)
+
+    async def on_lineage(
+        conn: Connection, events: Sequence[catalog.AgencyLineageChanged]
+    ) -> list[Rejection]:
+        """An agency that ended hands its open assignments to its successor."""
+        for event in events:
+            lineage = event.payload
+            moved = await service.record_lineage(
+                conn,
+                [
+                    (
+                        code,
+                        list(lineage.successors),
+                        lineage.kind.value,
+                        lineage.effective_from,
+                        lineage.decision_no,
+                    )
+                    for code in lineage.predecessors
+                    if code not in lineage.successors  # one that continues has not ended
+                ],
+            )
+            log.info(
+                "%s %s -> %s from %s: %d assignments moved",
+                lineage.kind.value,
+                lineage.predecessors,
+                lineage.successors,
+                lineage.effective_from,
+                moved,
+            )
+        return []
+
+    registry.add(on_lineage, catalog.AgencyLineageChanged)
     registry.add(on_onboarding, catalog.DepartmentFullyOnboarded)
     registry.add(on_onboarding, catalog.DepartmentOnboardingReopened)
     registry.ignore(

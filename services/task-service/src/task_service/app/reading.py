@@ -47,6 +47,7 @@ async def monthly_report(
         ],
         history=history,
         reports=[ReceivedReport(r.agency_code, r.summary, r.submitted_at) for r in reports],
+        ended=await store.ended_agencies(db),
     )
 
 

@@ -23,7 +23,7 @@ from task_service.domain.calendar import month_key, parse_month, vn_date, vn_day
 from task_service.domain.deadlines import Anchors
 from task_service.domain.errors import DomainError, forbidden, not_found
 from task_service.domain.loading import diff
-from task_service.domain.plan import PlanDocument
+from task_service.domain.plan import PlanDocument, task_ref
 from task_service.domain.progress import Outcome, Progress, change_status, report_progress
 
 E = TypeVar("E", bound=Event)
@@ -46,6 +46,7 @@ class TickResult:
     due_soon: int = 0
     overdue: int = 0
     monthly_missing: int = 0
+    reassigned: int = 0
     keys: list[str] = field(default_factory=list)
 
 
@@ -151,6 +152,8 @@ class TaskService:
         fresh = {a.ref for a, _ in changes.registered}
         result.deadlines = await self._recompute(conn, document, issue, launch, force=fresh)
         result.events += result.deadlines
+        # A plan naming an agency that has already ended: its assignments go to the successor.
+        result.events += await self.apply_successions(conn, vn_date(self.clock.now()))
         return result
 
     def _date_set(
@@ -258,6 +261,59 @@ class TaskService:
             row = await self._plan(conn, plan_id)
             sent += await self._recompute(conn, row.document, row.issue_date, row.launch_date)
         return sent
+
+    async def record_lineage(
+        self, conn: Connection, rows: Sequence[tuple[str, list[str], str, date, str]]
+    ) -> int:
+        """Agencies that ended (catalog's agency.lineage_changed): remember them, and move the
+        open assignments of those already in effect."""
+        await store.save_successions(conn, rows)
+        return await self.apply_successions(conn, vn_date(self.clock.now()))
+
+    async def apply_successions(self, conn: Connection, today: date) -> int:
+        """Hand each ended agency's open assignments to its successor. Each moves once: the
+        predecessor's assignment leaves the plan (withdrawn, moved_to) in the transaction of
+        its event, so applying again (each tick, a plan loaded later) finds nothing more. A
+        split hands them to its first-named successor (the decision lists the principal one
+        first); a close without a successor moves nothing."""
+        await store.lock_plan_set(conn)
+        events: list[Event] = []
+        for succession in await store.lock_successions_in_effect(conn, today):
+            if succession.successors:
+                to = succession.successors[0]
+                for a in await store.lock_open_assignments_of(conn, succession.predecessor):
+                    events.append(await self._hand_over(conn, a, to, succession))
+            await store.mark_succession_applied(conn, succession.predecessor)
+        return await self._emit(conn, events)
+
+    async def _hand_over(
+        self, conn: Connection, a: store.AssignmentRow, to: str, succession: store.SuccessionRow
+    ) -> Event:
+        row = await self._plan(conn, a.plan_id)
+        task = row.document.task(a.task_no)
+        new_ref = task_ref(a.plan_id, a.task_no, to)
+        joined = await store.hand_over(conn, a, to, new_ref)
+        return self._event(
+            ev.TaskReassigned,
+            ev.TaskReassignment(
+                task_ref=new_ref,
+                plan_id=a.plan_id,
+                task_no=a.task_no,
+                agency_code=to,
+                from_task_ref=a.task_ref,
+                from_agency_code=a.agency_code,
+                lineage_kind=succession.kind,
+                decision_no=succession.decision_no,
+                effective_from=succession.effective_from,
+                joined_existing=joined,
+                title=task.title if task else f"Nhiệm vụ {a.task_no}",
+                deadline_text=task.deadline_text if task else "",
+                status=a.state.status,
+                percent=a.state.percent,
+                result_ref=a.state.result_ref,
+                due_on=a.due_on,
+            ),
+        )
 
     # -- progress, status, monthly reports ------------------------------------------------
 
@@ -442,9 +498,11 @@ class TaskService:
     # -- the scheduler --------------------------------------------------------------------
 
     async def tick(self, conn: Connection, now: datetime) -> TickResult:
-        """Emit the alerts due at `now` that were never emitted (once per key, ever)."""
+        """Emit the alerts due at `now` that were never emitted (once per key, ever); first
+        move the assignments of agencies whose succession took effect by today."""
         today = vn_date(now)
         result = TickResult(now)
+        result.reassigned = await self.apply_successions(conn, today)
         candidates: dict[str, Event] = {}
         for plan_id in await store.plan_ids(conn):
             row = await self._plan(conn, plan_id)
@@ -467,7 +525,10 @@ class TaskService:
             received = {
                 (r.agency_code, r.month) for r in await store.monthly_reports(conn, plan_id)
             }
-            for missing in alerts.missing_reports(row.document, row.issue_date, received, today):
+            ended = await store.ended_agencies(conn)
+            for missing in alerts.missing_reports(
+                row.document, row.issue_date, received, today, ended
+            ):
                 report = ev.MonthlyReport(
                     report_ref=f"{plan_id}:{missing.agency_code}:{missing.month}",
                     plan_id=plan_id,

@@ -5,7 +5,7 @@ the due date it was computed for (a deadline that moves earns its reminders agai
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,8 +54,11 @@ def missing_reports(
     issue_date: date | None,
     received: Collection[tuple[str, str]],
     today: date,
+    ended: Mapping[str, date] | None = None,
 ) -> list[MissingReport]:
-    """(agency, month) pairs owed since the plan's issue month, past their day, not received."""
+    """(agency, month) pairs owed since the plan's issue month, past their day, not received.
+    An agency that ended (merged, renamed, split, closed: `ended`, from its effective date)
+    owes no report due from that day: its successor reports."""
     if plan.monthly_reports is None or issue_date is None:
         return []
     missing = []
@@ -67,6 +70,8 @@ def missing_reports(
             continue
         key = month_key(year, month)
         for agency in plan.monthly_reporters():
+            if ended and agency in ended and ended[agency] <= due:
+                continue
             if (agency, key) not in received:
                 missing.append(
                     MissingReport(

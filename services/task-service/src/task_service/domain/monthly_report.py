@@ -9,7 +9,7 @@ Rendering (Markdown, HTML) is in app/report.py.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -85,7 +85,47 @@ def fold_history(entries: Iterable[HistoryEntry]) -> dict[tuple[int, str], State
                 state.done_on = state.done_on or vn_date(entry.at)
             else:
                 state.done_on = None
+        elif entry.event_type == "task.reassigned" and not p.get("joined_existing"):
+            # The successor's assignment starts where the predecessor's stood.
+            state.percent = p["percent"]
+            state.status = TaskStatus(p["status"])
+            state.result_ref = p.get("result_ref") or state.result_ref
     return states
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    """An assignment handed from an agency that ended to its successor (a line of the report)."""
+
+    task_no: int
+    title: str
+    from_name: str
+    to_name: str
+    decision_no: str
+    effective_from: date
+    joined_existing: bool
+    percent: int
+
+
+def reassignments_in(
+    plan: PlanDocument, entries: Iterable[HistoryEntry], year: int, month: int
+) -> list[Reassignment]:
+    """The assignments moved during the month, in the order they moved."""
+    return [
+        Reassignment(
+            task_no=e.task_no,
+            title=e.payload["title"],
+            from_name=plan.name_of(e.payload["from_agency_code"]),
+            to_name=plan.name_of(e.agency_code),
+            decision_no=e.payload["decision_no"],
+            effective_from=date.fromisoformat(e.payload["effective_from"]),
+            joined_existing=bool(e.payload.get("joined_existing")),
+            percent=int(e.payload["percent"]),
+        )
+        for e in entries
+        if e.event_type == "task.reassigned"
+        and (vn_date(e.at).year, vn_date(e.at).month) == (year, month)
+    ]
 
 
 @dataclass(frozen=True)
@@ -155,6 +195,7 @@ class MonthlyReportView:
     launch_date: date | None
     sections: list[AgencySection]
     duties: list[MonthlyDuty]
+    reassigned: list[Reassignment] = field(default_factory=list)
 
     @property
     def month_label(self) -> str:
@@ -168,7 +209,10 @@ class MonthlyReportView:
     def late(self) -> list[ReportRow]:
         order = {a.code: i for i, a in enumerate(self.plan.agencies)}
         late = [r for r in self.rows if r.standing in (Standing.LATE, Standing.ONGOING_LATE)]
-        return sorted(late, key=lambda r: (-r.days_late, r.task_no, order[r.agency_code]))
+        # A successor the 2023 plan does not list comes after the plan's agencies.
+        return sorted(
+            late, key=lambda r: (-r.days_late, r.task_no, order.get(r.agency_code, len(order)))
+        )
 
     @property
     def late_by_task(self) -> list[LateTask]:
@@ -250,9 +294,11 @@ def build_monthly_report(
     assignments: Sequence[AssignmentFacts],
     history: Iterable[HistoryEntry],
     reports: Sequence[ReceivedReport],
+    ended: Mapping[str, date] | None = None,
 ) -> MonthlyReportView:
     """`history` must be cut at the end of `as_of` (see `report_cutoff`)."""
     as_of = report_cutoff(year, month, today)
+    history = list(history)
     states = fold_history(history)
     received = {r.agency_code: r for r in reports}
     owed = issue_date is not None and (issue_date.year, issue_date.month) <= (year, month)
@@ -261,6 +307,8 @@ def build_monthly_report(
     if owed and due is not None:
         for code in plan.monthly_reporters():
             got = received.get(code)
+            if got is None and ended and code in ended and ended[code] <= due:
+                continue  # it ended before the report was due: its successor reports
             duties[code] = MonthlyDuty(
                 code, plan.name_of(code), due, got, overdue=got is None and today > due
             )
@@ -276,7 +324,10 @@ def build_monthly_report(
         standing, days_late = _standing(
             task.spec.kind, facts, state, as_of, monthly_late=bool(duty and duty.overdue)
         )
-        sections[facts.agency_code].rows.append(
+        section = sections.setdefault(
+            facts.agency_code, AgencySection(facts.agency_code, plan.name_of(facts.agency_code))
+        )
+        section.rows.append(
             ReportRow(
                 task_no=task.number,
                 title=task.title,
@@ -303,6 +354,7 @@ def build_monthly_report(
         launch_date=launch_date,
         sections=[s for s in sections.values() if s.rows or s.monthly],
         duties=list(duties.values()),
+        reassigned=reassignments_in(plan, history, year, month),
     )
 
 

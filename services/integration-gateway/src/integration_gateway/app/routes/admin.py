@@ -3,12 +3,13 @@ corrections on an agency's behalf, the audit log, outbound connectors and their 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 
-from integration_gateway.adapters import audit, connector_store, keys_store
+from integration_gateway.adapters import audit, connector_store, keys_store, lineage_store
 from integration_gateway.app import errors, identity
 from integration_gateway.app.routes.context import AdminDep, GatewayDep
 from integration_gateway.app.routes.dvcqg import DONG_BO_BODY, ingest, results
@@ -29,6 +30,12 @@ class KeyRequest(BaseModel):
     label: str | None = Field(default=None, max_length=200)
     username: str | None = None
     unit_code: str | None = None
+
+
+class TransitionRequest(BaseModel):
+    accepted_until: date = Field(
+        description="The last day the predecessor's API keys and numbering are accepted."
+    )
 
 
 class ConnectorRequest(BaseModel):
@@ -66,7 +73,62 @@ async def issue_key(body: KeyRequest, gw: GatewayDep, who: AdminDep) -> dict[str
             )
     except identity.InvalidAgency as exc:
         raise ApiError(400, errors.INVALID_AGENCY.code, str(exc), "agency") from exc
-    return {"key_id": key_id, "agency": body.agency, "api_key": key}
+    issued = {"key_id": key_id, "agency": body.agency, "api_key": key}
+    ended = (await lineage_store.successions(gw.pool())).get(body.agency)
+    if ended is not None and ended.effective_from <= now_vn().date():
+        # Allowed (loading the agency's history, replaying a past month), but said: such a key
+        # speaks for the ended agency itself and is never bound to its successors.
+        issued["warning"] = (
+            f"cơ quan {body.agency} đã kết thúc từ ngày {ended.effective_from:%d/%m/%Y}"
+            f" (quyết định {ended.decision_no}); khóa này chỉ dùng cho hồ sơ của chính cơ"
+            f" quan đó, không chuyển cho {', '.join(ended.successors) or 'cơ quan nào'}"
+        )
+    return issued
+
+
+@router.get("/admin/lineage", responses=REFUSALS, **OPERATOR)
+async def list_lineage(gw: GatewayDep, who: AdminDep) -> list[dict[str, Any]]:
+    """Agencies that ended, their successors and the last day their old keys are accepted."""
+    successions = await lineage_store.successions(gw.pool())
+    days = gw.settings.lineage_transition_days
+    return [
+        {
+            "agency": s.predecessor,
+            "successors": list(s.successors),
+            "kind": s.kind,
+            "effective_from": s.effective_from,
+            "decision_no": s.decision_no,
+            "accepted_until": s.transition_end(days) if s.successors else None,
+            "set_by_operator": s.accepted_until is not None,
+        }
+        for s in sorted(successions.values(), key=lambda s: (s.effective_from, s.predecessor))
+    ]
+
+
+@router.put(
+    "/admin/lineage/{agency}",
+    responses={**REFUSALS, **error_responses(ApiError(404, errors.AGENCY_NOT_SUCCEEDED.code))},
+    **OPERATOR,
+)
+async def set_transition(
+    agency: str, body: TransitionRequest, gw: GatewayDep, who: AdminDep
+) -> dict[str, Any]:
+    """The transition period of one predecessor: its old keys are bound to the successor
+    through `accepted_until`, refused after."""
+    if not identity.AGENCY_CODE.match(agency):
+        raise ApiError(400, errors.INVALID_AGENCY.code, field="agency")
+    async with gw.pool().acquire() as conn, conn.transaction():
+        if not await lineage_store.set_transition(conn, agency, body.accepted_until, who):
+            raise ApiError(404, errors.AGENCY_NOT_SUCCEEDED.code, field="agency")
+        await audit.record(
+            conn,
+            actor=who,
+            agency_code=agency,
+            action="lineage.transition_set",
+            outcome="ok",
+            details={"accepted_until": body.accepted_until.isoformat()},
+        )
+    return {"agency": agency, "accepted_until": body.accepted_until}
 
 
 @router.get("/admin/keys", responses=REFUSALS, **OPERATOR)

@@ -129,8 +129,19 @@ async def admitted(
             "anonymous",
             presented_key_id=key_id_of(presented or ""),
         )
+    try:
+        found = await identity.bind_lineage(gw.pool(), found, gw.settings.lineage_transition_days)
+    except identity.AgencyEnded as exc:
+        raise await refuse(
+            gw,
+            request,
+            ApiError(403, exc.code, str(exc)),
+            found.actor,
+            code=exc.code,
+            decision_no=exc.succession.decision_no,
+        ) from None
     claimed = request.headers.get("x-pasc-agency")
-    if claimed is not None and claimed != found.agency_code:
+    if claimed is not None and claimed not in (found.agency_code, found.sent_as):
         message = f"X-PASC-Agency: khóa này thuộc {found.agency_code}, không phải {claimed[:16]}"
         raise await refuse(
             gw,

@@ -198,7 +198,9 @@ async def ingest(
             )
         gw.metrics.requests.labels(endpoint(request), str(exc.status)).inc()
         raise
-    ctx = context_for(gw.settings, who.agency_code, who.unit_code, correction=correction)
+    ctx = context_for(
+        gw.settings, who.agency_code, who.unit_code, correction=correction, bound=who.bound
+    )
     async with gw.pool().acquire() as conn, conn.transaction():
         outcome: IngestOutcome
         if isinstance(body, DongBoHoSoMC):
@@ -211,6 +213,7 @@ async def ingest(
             agency=who.agency_code,
             action=f"http.{'correction' if correction else body.service}",
             outcome=outcome,
+            sent_as=who.sent_as,
         )
     gw.metrics.count(who.agency_code, outcome)
     gw.metrics.requests.labels(endpoint(request), "200").inc()

@@ -11,6 +11,7 @@ from pasc_contracts import now_vn
 from pasc_runtime.auth import Role
 from pasc_runtime.auth.routes import allow, refusals
 from reporting_service.adapters import kpi_queries, read_model_store
+from reporting_service.adapters.kpi_queries import Organisation
 from reporting_service.app import errors
 from reporting_service.app.deps import App, period_of
 from reporting_service.app.errors import refused
@@ -39,6 +40,14 @@ async def kpi(
         date | None,
         Query(description="Day the figures are as of (end of day); default the period's end"),
     ] = None,
+    organisation: Annotated[
+        Organisation,
+        Query(
+            description="then: each dossier under the agency that held it (default); today:"
+            " under the agency holding its series now, a successor's figures including its"
+            " predecessors' (renamed, merged, split agencies). City totals are the same."
+        ),
+    ] = "then",
 ) -> dict[str, Any]:
     """Figures of the period, breakdowns by agency, procedure, field and day, coverage, plan,
     the 766 index. In process and overdue are as of the end of `as_of` (default: the end of
@@ -48,7 +57,7 @@ async def kpi(
     moment = as_of_moment(as_of, period.end, now_vn())
     with app.metrics.query_seconds.labels("kpi").time():
         async with app.pool().acquire() as conn:
-            return await kpi_report(conn, period, code, moment)
+            return await kpi_report(conn, period, code, moment, organisation=organisation)
 
 
 @router.get("/v1/overdue", responses=BY_AGENCY, **allow(*READERS))

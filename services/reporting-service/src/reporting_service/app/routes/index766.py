@@ -16,6 +16,7 @@ from pasc_runtime.auth import Role
 from pasc_runtime.auth.routes import allow, refusals
 from pasc_runtime.db import Connection
 from reporting_service.adapters import index_inputs, kpi_queries
+from reporting_service.adapters.kpi_queries import Organisation
 from reporting_service.app import errors
 from reporting_service.app.deps import App, period_of
 from reporting_service.app.errors import refused
@@ -79,6 +80,14 @@ async def index(
     start: Annotated[date | None, Query(alias="from", description="First day")] = None,
     end: Annotated[date | None, Query(alias="to", description="Last day, inclusive")] = None,
     as_of: Annotated[date | None, Query(description="As of the end of this day")] = None,
+    organisation: Annotated[
+        Organisation,
+        Query(
+            description="then: each dossier under the agency that held it (default); today:"
+            " under the agency holding its series now, a successor's figures including its"
+            " predecessors' (renamed, merged, split agencies). City totals are the same."
+        ),
+    ] = "then",
 ) -> dict[str, Any]:
     """The 766 index out of 100 with its six groups and sub-indicators; city-wide also per
     agency (every agency with dossiers in the period or a backlog as of its end)."""
@@ -91,19 +100,22 @@ async def index(
             "from": period.start,
             "to": period.end,
             "as_of": moment,
-            **await index766(conn, period, code, moment),
+            "organisation": organisation,
+            **await index766(conn, period, code, moment, organisation),
         }
         if code is None:
-            result["by_agency"] = await by_agency(conn, period, moment)
+            result["by_agency"] = await by_agency(conn, period, moment, organisation)
     return result
 
 
-async def by_agency(conn: Connection, period: Period, moment: Any) -> list[dict[str, Any]]:
+async def by_agency(
+    conn: Connection, period: Period, moment: Any, organisation: Organisation = "then"
+) -> list[dict[str, Any]]:
     """Each active agency's index in brief: points, band, the groups' points."""
     names = await agency_names(conn)
     found = []
-    for a in await kpi_queries.agencies_active(conn, period):
-        one = await index766(conn, period, a, moment)
+    for a in await kpi_queries.agencies_active(conn, period, organisation):
+        one = await index766(conn, period, a, moment, organisation)
         found.append(
             {
                 "agency_code": a,
