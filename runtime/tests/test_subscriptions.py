@@ -97,7 +97,10 @@ async def test_a_batch_reaches_each_handler_in_partition_order() -> None:
     handlers.add(recorder("onboarding"), catalog.DepartmentFullyOnboarded)
     handlers.add(recorder("coverage"), catalog.CoverageChanged)
     handlers.ignore(
-        catalog.AgencyRegistered, catalog.DepartmentOnboardingReopened, reason="not needed"
+        catalog.AgencyRegistered,
+        catalog.AgencyLineageChanged,
+        catalog.DepartmentOnboardingReopened,
+        reason="not needed",
     )
     coverage = catalog.CoverageChanged.EXAMPLE_PAYLOAD
     batch: list[Event] = [

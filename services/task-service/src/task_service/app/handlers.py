@@ -95,7 +95,6 @@ def handlers(service: TaskService) -> EventHandlers:
     registry.add(on_onboarding, catalog.DepartmentOnboardingReopened)
     registry.ignore(
         catalog.AgencyRegistered,
-        catalog.AgencyLineageChanged,
         catalog.CoverageChanged,
         reason="agency records and coverage figures: reporting's concern, not the plan's",
     )
