@@ -1,4 +1,4 @@
--- depends: reporting_0003_index766_as_of
+-- depends: reporting_0004_reused_from_national_db
 -- The agencies that have figures, found without reading the whole rollup table: each snapshot
 -- round asks for them, and with years of history (5 million dossiers: a million rollup rows)
 -- the sequential scan took most of a second per round. The index is only written when a new
