@@ -18,6 +18,7 @@ import logging
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -308,6 +309,9 @@ def main() -> None:
     )
     parser.add_argument("--no-scaleout", action="store_true", help="skip the two-process phases")
     args = parser.parse_args()
+    # Stopped with SIGTERM (SIGINT is ignored when started in the background): leave through
+    # the private stack's clean-up, which stops its brokers and services and drops its schemas.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(),
         "variant": "quick" if args.quick else "full",
