@@ -46,10 +46,14 @@ async def wait_reflected(
     year: int, month: int, before: dict[str, Any], expected: dict[str, int], timeout: float
 ) -> float:
     """Poll the KPI API until received/processed grew by what was sent; returns the moment."""
+    now: dict[str, Any] = {}
     async with httpx.AsyncClient(timeout=30, auth=STAFF) as client:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            now = await kpi(client, year, month)
+            try:
+                now = await kpi(client, year, month)
+            except httpx.TimeoutException:  # a busy reporting answers later; keep polling
+                continue
             if all(now[k] - before.get(k, 0) >= expected[k] for k in ("received", "processed")):
                 return time.perf_counter()
             await asyncio.sleep(0.25)

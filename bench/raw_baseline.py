@@ -26,7 +26,10 @@ class RawResult:
         return self.records / self.seconds if self.seconds else 0.0
 
 
-async def recreate_topics(bootstrap: str, names: list[str], partitions: int = 12) -> None:
+async def recreate_topics(
+    bootstrap: str, names: list[str], partitions: int = 12, replication: int = 1
+) -> None:
+    """`replication`: as the contract topics have on that cluster (a fair comparison)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -35,7 +38,7 @@ async def recreate_topics(bootstrap: str, names: list[str], partitions: int = 12
         if stale:
             await admin.delete_topics(stale)
             await asyncio.sleep(2)
-        await admin.create_topics([NewTopic(n, partitions, 1) for n in names])
+        await admin.create_topics([NewTopic(n, partitions, replication) for n in names])
     finally:
         await admin.close()
 

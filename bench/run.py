@@ -1,7 +1,11 @@
-"""`make bench` / `make bench-quick`: the platform beside raw Kafka clients, on the running local stack.
+"""`make bench` / `make bench-quick`: the platform beside raw Kafka clients, measured side by side.
 
-Writes bench/results/latest.json and prints a table. Targets (issue 9) are checked here and
-reported, never asserted by a timed test.
+The platform measured is this checkout's: catalog, gateway and reporting started on a private
+three-broker Kafka cluster with fresh schemas of the local PostgreSQL (bench/private_stack.py),
+so the millions of benchmark events never reach the shared broker's topics. Writes
+bench/results/latest.json and prints a table. Targets (issue 17) are checked here and reported,
+never asserted by a timed test; a missed target is printed with the measured CPU per record
+that explains it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import logging
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -26,8 +31,11 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pipeline
+import preload
+import private_stack
 import raw_baseline
 import sampling as profiling
+from private_stack import PrivateStack
 
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import simulate_month
@@ -36,20 +44,35 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 CATALOG = REPO / "services" / "catalog-service" / "data" / "tthc-synthetic.csv"
 PASC = str(Path(sys.executable).parent / "pasc")
-KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-SERVICES = ("integration-gateway", "task-service", "catalog-service", "reporting-service")
+SERVICES = ("integration-gateway", "catalog-service", "reporting-service")
 TARGETS = {
-    "pipeline_records_per_s": 20_000,
+    "pipeline_records_per_s": 10_000,
     "ratio": 0.5,
     "http_records_per_s": 10_000,
-    "latency_p99_s": 1.0,
+    "latency_p99_s": 0.5,
+    "kpi_p99_at_5m_s": 0.5,
     "rebuild_events_per_s": 50_000,
     "peak_rss_mb": 250,
 }
+# `history`: dossiers already in reporting's read model when record-to-figure latency is
+# measured (preloaded with COPY, not through the pipeline), smallest first.
 SIZES = {
-    "quick": {"pipeline": 20_000, "http": 10_000, "latency_s": 15, "kpi_dossiers": 200_000},
-    "full": {"pipeline": 1_000_000, "http": 200_000, "latency_s": 60, "kpi_dossiers": 5_000_000},
+    "quick": {
+        "pipeline": 20_000,
+        "http": 10_000,
+        "latency_s": 15,
+        "history": (20_000, 1_000_000),
+        "kpi_dossiers": 200_000,
+    },
+    "full": {
+        "pipeline": 1_000_000,
+        "http": 200_000,
+        "latency_s": 60,
+        "history": (20_000, 1_000_000, 5_000_000),
+        "kpi_dossiers": 5_000_000,
+    },
 }
+FIVE_MILLION = 5_000_000
 
 
 def say(message: str) -> None:
@@ -69,27 +92,16 @@ def issue_keys(agencies: list[str]) -> dict[str, str]:
     return keys
 
 
-def import_catalog() -> None:
+def import_catalog(url: str) -> None:
     """The synthetic catalog, approved by a decision; importing it again changes nothing."""
     subprocess.run(
-        [PASC, "catalog", "import", str(CATALOG)],
+        [PASC, "catalog", "import", str(CATALOG), "--url", url],
         check=True,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
+        # the local realm's `demo` user holds the catalog officer's and recorder's roles
+        env={"PASC_USERNAME": "demo", "PASC_PASSWORD": "demo", **os.environ},
     )
-
-
-def service_pids() -> dict[str, int]:
-    out = subprocess.run(
-        [sys.executable, str(REPO / "deploy/local/stack.py"), "status"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    ).stdout
-    return {
-        m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+RUNNING\s+pid (\d+)", out, re.M)
-    }
 
 
 def peak_rss_mb(pids: dict[str, int]) -> dict[str, float]:
@@ -104,23 +116,81 @@ def peak_rss_mb(pids: dict[str, int]) -> dict[str, float]:
     return peaks
 
 
-async def run_raw(messages: list[tuple[str, bytes, list[Any]]], records: int) -> dict[str, float]:
-    await raw_baseline.recreate_topics(
-        KAFKA, ["bench.raw.in", "bench.raw.out.a", "bench.raw.out.c"]
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(stack: PrivateStack) -> dict[str, float]:
+    """CPU seconds of the gateway, reporting and the brokers (what one pipeline record costs)."""
+    pids = stack.pids()
+    taken = {
+        name: cpu_seconds(pid)
+        for name, pid in pids.items()
+        if name in ("integration-gateway", "reporting-service")
+    }
+    taken["kafka"] = sum(
+        cpu_seconds(n.process.pid) for n in stack.cluster.nodes.values() if n.process is not None
     )
-    await raw_baseline.fill(KAFKA, "bench.raw.in", [body for _, body, _ in messages])
-    a = await raw_baseline.aiokafka_split(KAFKA, "bench.raw.in", "bench.raw.out.a", records)
+    return taken
+
+
+def cpu_per_record_us(
+    before: dict[str, float],
+    after: dict[str, float],
+    records: int,
+    idle_per_s: dict[str, float],
+    seconds: float,
+) -> dict[str, float]:
+    """CPU per record above what each process spends idle (three brokers' JVMs burn CPU
+    with no traffic at all: counted per record, a slow run would look costlier)."""
+    return {
+        k: round(max(0.0, after[k] - before[k] - idle_per_s[k] * seconds) / records * 1e6, 1)
+        for k in before
+    }
+
+
+def idle_cpu_per_s(stack: PrivateStack, seconds: float = 5.0) -> dict[str, float]:
+    before = cpu_snapshot(stack)
+    time.sleep(seconds)
+    after = cpu_snapshot(stack)
+    return {k: (after[k] - before[k]) / seconds for k in before}
+
+
+async def run_raw(
+    bootstrap: str, messages: list[tuple[str, bytes, list[Any]]], records: int
+) -> dict[str, float]:
+    topics = ["bench.raw.in", "bench.raw.out.a", "bench.raw.out.c"]
+    replication = private_stack.replication()
+    await raw_baseline.recreate_topics(bootstrap, topics, replication=replication)
+    await raw_baseline.fill(bootstrap, "bench.raw.in", [body for _, body, _ in messages])
+    a = await raw_baseline.aiokafka_split(bootstrap, "bench.raw.in", "bench.raw.out.a", records)
     c = await asyncio.to_thread(
-        raw_baseline.confluent_split, KAFKA, "bench.raw.in", "bench.raw.out.c", records
+        raw_baseline.confluent_split, bootstrap, "bench.raw.in", "bench.raw.out.c", records
     )
     return {"aiokafka": a.records_per_s, "confluent": c.records_per_s}
 
 
-def rebuild() -> dict[str, float]:
-    env = {**os.environ, "DB_SCHEMA": "reporting"}
+def rebuild(stack: PrivateStack, profile: bool = False) -> dict[str, float]:
+    """`pasc reporting rebuild` of the benchmark's read model (under py-spy when profiling)."""
+    spy = (
+        [
+            *(profiling.PY_SPY, "record", "--format", "raw", "--rate", "50"),
+            *("--output", str(RESULTS / "rebuild-reporting-service.txt"), "--"),
+        ]
+        if profile
+        else []
+    )
+    env = {
+        **os.environ,
+        "DB_SCHEMA": stack.schema("reporting"),
+        "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap,
+        "DATABASE_URL": private_stack.DATABASE,
+    }
     started = time.perf_counter()
     out = subprocess.run(
-        [PASC, "reporting", "rebuild"],
+        [*spy, PASC, "reporting", "rebuild"],
         capture_output=True,
         text=True,
         check=True,
@@ -146,138 +216,194 @@ def kpi_query(dossiers: int) -> dict[str, float]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class Bench:
+    """The phases, in the order they run, on one private stack."""
+
+    def __init__(self, stack: PrivateStack, args: argparse.Namespace) -> None:
+        self.stack = stack
+        self.args = args
+        self.size = SIZES["quick" if args.quick else "full"]
+        self.procedures = load_catalog(CATALOG)
+        self.run = datetime.now(UTC).strftime("%H%M%S")
+        self.keys: dict[str, str] = {}
+        self.spied = {
+            k: v
+            for k, v in stack.pids().items()
+            if k in ("integration-gateway", "reporting-service")
+        }
+
+    def phase(self, name: str) -> contextlib.AbstractContextManager[None]:
+        if not self.args.profile:
+            return contextlib.nullcontext()
+        return profiling.sampled(name, self.spied, RESULTS)
+
+    def month(self, records: int, month: int, prefix: str, seed: int = 0) -> Any:
+        return simulate_month(
+            self.procedures,
+            dossiers=records * 10 // 25,
+            year=2019,
+            month=month,
+            seed=int(self.run) + seed,
+            bad_fraction=0.0,
+            prefix=f"{prefix}{self.run}",
+        )
+
+    def prepare(self) -> None:
+        say("importing the synthetic catalog and issuing keys")
+        import_catalog(self.stack.url("catalog"))
+        self.keys = issue_keys(sorted({p.agency_code for p in self.procedures}))
+        time.sleep(5)  # the gateway and reporting learn the catalog from its events
+
+    def raw(self) -> tuple[dict[str, float], int]:
+        say(f"raw baselines (aiokafka, confluent-kafka), load average {load_average()}")
+        syncs = self.month(self.size["pipeline"], 1, "B").syncs[: self.size["pipeline"]]
+        messages = pipeline.ingress_messages(syncs, self.keys)
+        return asyncio.run(run_raw(self.stack.bootstrap, messages, len(syncs))), len(syncs)
+
+    def pipeline(self, month: int, prefix: str) -> tuple[float, int, dict[str, float]]:
+        """Records/s from the first ingress message to the figures, and the CPU per record."""
+        data = self.month(self.size["pipeline"], month, prefix)
+        messages = pipeline.ingress_messages(data.syncs, self.keys)
+        before = asyncio.run(_kpi(2019, month))
+        idle = idle_cpu_per_s(self.stack)
+        cpu = cpu_snapshot(self.stack)
+        started = time.perf_counter()
+        asyncio.run(pipeline.produce(self.stack.bootstrap, messages))
+        done = asyncio.run(
+            pipeline.wait_reflected(2019, month, before, pipeline.expected_totals(data), 3600)
+        )
+        records = len(data.syncs)
+        return (
+            records / (done - started),
+            records,
+            cpu_per_record_us(cpu, cpu_snapshot(self.stack), records, idle, done - started),
+        )
+
+    def latency(self, month: int, prefix: str) -> dict[str, float]:
+        data = self.month(self.size["latency_s"] * 1200 * 25 // 10, month, prefix)
+        return pipeline.summarize(
+            asyncio.run(
+                pipeline.latency_under_load(data.syncs, self.keys, 1000.0, self.size["latency_s"])
+            )
+        )
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader moves after topic creation
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--quick", action="store_true", help="about a minute, for checking a change"
-    )
+    parser.add_argument("--quick", action="store_true", help="a few minutes, for checking a change")
     parser.add_argument(
         "--profile",
         action="store_true",
         help="sample the gateway and reporting with py-spy during the pipeline and HTTP phases",
     )
+    parser.add_argument(
+        "--history",
+        help="read-model sizes (dossiers, comma-separated) for the latency phase;"
+        " default: 20000,1000000 quick, 20000,1000000,5000000 full",
+    )
+    parser.add_argument("--no-scaleout", action="store_true", help="skip the two-process phases")
     args = parser.parse_args()
-    pids = service_pids()
-    spied = {k: v for k, v in pids.items() if k in ("integration-gateway", "reporting-service")}
-
-    def phase(name: str) -> contextlib.AbstractContextManager[None]:
-        if not args.profile:
-            return contextlib.nullcontext()
-        return profiling.sampled(name, spied, RESULTS)
-
-    size = SIZES["quick" if args.quick else "full"]
-    procedures = load_catalog(CATALOG)
-    say("importing the synthetic catalog and issuing keys")
-    import_catalog()
-    keys = issue_keys(sorted({p.agency_code for p in procedures}))
-    time.sleep(3)  # the gateway learns the catalog from its events
-    run = datetime.now(UTC).strftime("%H%M%S")
+    # Stopped with SIGTERM (SIGINT is ignored when started in the background): leave through
+    # the private stack's clean-up, which stops its brokers and services and drops its schemas.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(),
         "variant": "quick" if args.quick else "full",
     }
-
-    say(f"generating {size['pipeline']} pipeline records")
-    month = simulate_month(
-        procedures,
-        dossiers=size["pipeline"] * 10 // 25,
-        year=2019,
-        month=1,
-        seed=int(run),
-        bad_fraction=0.0,
-        prefix=f"B{run}",
-    )
-    syncs = month.syncs[: size["pipeline"]]
-    messages = pipeline.ingress_messages(syncs, keys)
-    records = len(syncs)
-
-    say("raw baselines (aiokafka, confluent-kafka)")
-    raw = asyncio.run(run_raw(messages, records))
-
-    say("pipeline: Kafka ingress -> gateway -> dossier.lifecycle.v1 -> reporting read model")
-    month_full = simulate_month(
-        procedures,
-        dossiers=size["pipeline"] * 10 // 25,
-        year=2019,
-        month=1,
-        seed=int(run),
-        bad_fraction=0.0,
-        prefix=f"P{run}",
-    )
-    psyncs = month_full.syncs
-    pmessages = pipeline.ingress_messages(psyncs, keys)
-    before = asyncio.run(_kpi(2019, 1))
-    with phase("pipeline"):
-        started = time.perf_counter()
-        asyncio.run(pipeline.produce(KAFKA, pmessages))
-        done = asyncio.run(
-            pipeline.wait_reflected(2019, 1, before, pipeline.expected_totals(month_full), 3600)
+    say("starting a private three-broker cluster and this checkout's services")
+    with private_stack.private_stack() as stack:
+        pipeline.GATEWAY = stack.url("gateway")
+        pipeline.REPORTING = stack.url("reporting")
+        bench = Bench(stack, args)
+        size = bench.size
+        history = (
+            tuple(int(n) for n in args.history.split(",")) if args.history else size["history"]
         )
-    pipeline_rps = len(psyncs) / (done - started)
+        bench.prepare()
+        raw, raw_records = bench.raw()
+        load = {"raw": load_average()}
 
-    say(f"HTTP ingest: {size['http']} records from concurrent clients")
-    hmonth = simulate_month(
-        procedures,
-        dossiers=size["http"] * 10 // 25,
-        year=2019,
-        month=2,
-        seed=int(run) + 1,
-        bad_fraction=0.0,
-        prefix=f"H{run}",
-    )
-    with phase("http"):
-        http = asyncio.run(pipeline.http_ingest(hmonth.syncs, keys))
+        say("pipeline: Kafka ingress -> gateway -> dossier.lifecycle.v1 -> reporting read model")
+        with bench.phase("pipeline"):
+            pipeline_rps, pipeline_records, cpu_us = bench.pipeline(1, "P")
+        load["pipeline"] = load_average()
 
-    say(f"latency at 1,000 records/s for {size['latency_s']} s")
-    lmonth = simulate_month(
-        procedures,
-        dossiers=size["latency_s"] * 1200,
-        year=2019,
-        month=3,
-        seed=int(run) + 2,
-        bad_fraction=0.0,
-        prefix=f"L{run}",
-    )
-    latency = pipeline.summarize(
-        asyncio.run(pipeline.latency_under_load(lmonth.syncs, keys, 1000.0, size["latency_s"]))
-    )
+        say(f"HTTP ingest: {size['http']} records from concurrent clients")
+        hmonth = bench.month(size["http"], 2, "H", seed=1)
+        with bench.phase("http"):
+            http = asyncio.run(pipeline.http_ingest(hmonth.syncs, bench.keys))
+        load["http"] = load_average()
 
-    say("rebuild of reporting's read model")
-    rebuilt = rebuild()
+        # Before the history is preloaded: the ratios are to the pipeline figure above, taken
+        # on the same small read model.
+        scaleout: dict[str, Any] = {}
+        if not args.no_scaleout:
+            scaleout = measure_scaleout(bench, stack, pipeline_rps)
+
+        by_history: dict[str, dict[str, float]] = {}
+        loaded = 0
+        for n, dossiers in enumerate(sorted(history)):
+            say(f"read model: {dossiers:,} dossiers preloaded with COPY")
+            loaded = asyncio.run(
+                preload.grow(private_stack.DATABASE, stack.schema("reporting"), loaded, dossiers)
+            )
+            say(f"latency at 1,000 records/s for {size['latency_s']} s over {dossiers:,} dossiers")
+            latency = bench.latency(3 + n, f"L{n}")
+            by_history[str(dossiers)] = {
+                **{k: round(v, 4) for k, v in latency.items()},
+                "load_average": load_average(),  # type: ignore[dict-item]
+            }
+
+        say("rebuild of reporting's read model")
+        rebuilt = rebuild(stack, args.profile)
+        load["rebuild"] = load_average()
+        rss = peak_rss_mb(stack.pids())
     say(f"KPI query over {size['kpi_dossiers']} dossiers")
     kpi = kpi_query(size["kpi_dossiers"])
-    rss = peak_rss_mb(pids)
 
+    smallest = by_history[str(min(history))]
     report.update(
         {
             "machine": {
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
                 "python": platform.python_version(),
+                "kafka": "private three-broker cluster (replication 3, min.insync.replicas 2)",
             },
             "sizes": {
-                "pipeline_records": len(psyncs),
-                "raw_records": records,
+                "pipeline_records": pipeline_records,
+                "raw_records": raw_records,
                 "http_records": len(hmonth.syncs),
                 "kpi_dossiers": size["kpi_dossiers"],
+                "history_dossiers": list(history),
             },
+            "load_average": load,
             "pipeline_records_per_s": round(pipeline_rps),
             "raw_aiokafka_records_per_s": round(raw["aiokafka"]),
             "raw_confluent_records_per_s": round(raw["confluent"]),
             "ratio": round(pipeline_rps / raw["aiokafka"], 3) if raw["aiokafka"] else None,
+            "cpu_us_per_record": cpu_us,
             "http_records_per_s": round(http.records_per_s),
             "http_p50_s": round(http.percentile(0.5), 4),
             "http_p99_s": round(http.percentile(0.99), 4),
-            "latency_p50_s": round(latency["p50"], 4),
-            "latency_p99_s": round(latency["p99"], 4),
-            "latency_max_s": round(latency["max"], 4),
+            "latency_p50_s": smallest["p50"],
+            "latency_p99_s": smallest["p99"],
+            "latency_max_s": smallest["max"],
+            "latency_by_history": by_history,
+            "kpi_p99_at_5m_s": by_history.get(str(FIVE_MILLION), {}).get("p99"),
             "rebuild_events_per_s": round(rebuilt["events_per_s"]),
             "rebuild_events": rebuilt["events"],
+            "rebuild_seconds": round(rebuilt["seconds"], 1),
             "kpi_query_p50_s": kpi.get("p50_s"),
             "kpi_query_p99_s": kpi.get("p99_s"),
             "peak_rss_mb": rss,
+            **scaleout,
         }
     )
     report["targets"] = check_targets(report)
@@ -285,13 +411,45 @@ def main() -> None:
         report["profile"] = {
             f"{p}/{name}": profiling.summarize(RESULTS / f"{p}-{name}.txt")
             for p in ("pipeline", "http")
-            for name in spied
+            for name in bench.spied
         }
+        report["profile"]["rebuild/reporting-service"] = profiling.summarize(
+            RESULTS / "rebuild-reporting-service.txt"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     print_table(report)
     for key, summary in report.get("profile", {}).items():
         profiling.print_summary(*key.split("/"), summary)
+
+
+def measure_scaleout(bench: Bench, stack: PrivateStack, one: float) -> dict[str, Any]:
+    """The pipeline again with a second gateway process, then with a second reporting one.
+
+    Gateway ratio: two gateways and one reporting over one of each; reporting ratio: two of
+    each over two gateways and one reporting. On this 2-core machine the processes share the
+    cores with the brokers and PostgreSQL: a ratio near 1 says the cores, not the design, are
+    the limit; the CPU per record measured here is what the 8- and 32-core model uses.
+    """
+    say("scale-out: a second gateway process")
+    stack.add_replica("gateway")
+    time.sleep(10)  # the group rebalances over the two processes
+    two_gateways, _, _ = bench.pipeline(6, "G")
+    say("scale-out: a second reporting process")
+    stack.add_replica("reporting")
+    time.sleep(10)
+    two_each, _, _ = bench.pipeline(7, "R")
+    stack.stop_replicas()
+    return {
+        "scaleout_gateway_ratio": round(two_gateways / one, 3),
+        "scaleout_reporting_ratio": round(two_each / two_gateways, 3),
+        "scaleout_records_per_s": {
+            "one_each": round(one),
+            "two_gateways": round(two_gateways),
+            "two_each": round(two_each),
+        },
+        "scaleout_load_average": load_average(),
+    }
 
 
 async def _kpi(year: int, month: int) -> dict[str, Any]:
@@ -300,43 +458,166 @@ async def _kpi(year: int, month: int) -> dict[str, Any]:
 
 
 def check_targets(r: dict[str, Any]) -> dict[str, Any]:
+    at_5m = r.get("kpi_p99_at_5m_s")
     met = {
         "pipeline_records_per_s": r["pipeline_records_per_s"] >= TARGETS["pipeline_records_per_s"],
         "ratio": (r["ratio"] or 0) >= TARGETS["ratio"],
         "http_records_per_s": r["http_records_per_s"] >= TARGETS["http_records_per_s"],
         "latency_p99_s": r["latency_p99_s"] < TARGETS["latency_p99_s"],
+        "kpi_p99_at_5m_s": at_5m is not None and at_5m < TARGETS["kpi_p99_at_5m_s"],
         "rebuild_events_per_s": r["rebuild_events_per_s"] >= TARGETS["rebuild_events_per_s"],
         "peak_rss_mb": all(v < TARGETS["peak_rss_mb"] for v in r["peak_rss_mb"].values()),
     }
     return {k: {"target": TARGETS[k], "met": v} for k, v in met.items()}
 
 
+def cores_model(r: dict[str, Any]) -> dict[int, int]:
+    """Records/s the pipeline could reach on N cores from the CPU one record costs here.
+
+    Each record costs the gateway, reporting and the brokers the CPU measured in the pipeline
+    phase (PostgreSQL's share is not measured: it serves every agent of this machine, so the
+    model is an upper bound). Gateways and reporting processes scale by partitions (12 per
+    topic); the model assumes processes are added until the cores are used, with one core
+    left to PostgreSQL per four.
+    """
+    cost = sum(r["cpu_us_per_record"].values())
+    if not cost:
+        return {}
+    return {cores: round((cores - max(1, cores // 4)) * 1e6 / cost) for cores in (8, 32)}
+
+
+def explain(key: str, r: dict[str, Any]) -> str:
+    """Why a target is missed: the measured cost per record, and what would close it."""
+    cpu = r["cpu_us_per_record"]
+    gateway, reporting, kafka = (
+        cpu.get("integration-gateway", 0),
+        cpu.get("reporting-service", 0),
+        cpu.get("kafka", 0),
+    )
+    total = gateway + reporting + kafka
+    if key in ("pipeline_records_per_s", "ratio"):
+        return (
+            f"CPU per record: gateway {gateway} us, reporting {reporting} us, brokers {kafka} us"
+            f" = {total} us on {os.cpu_count()} cores shared with PostgreSQL and other work"
+            f" (<= {round(os.cpu_count() * 1e6 / total) if total else '?'} records/s at 100%);"
+            " closing it: the gateway's per-record validation and encoding (one validate_json"
+            " over the record list, events encoded once), then more processes on more cores"
+        )
+    if key == "http_records_per_s":
+        return (
+            f"the HTTP path costs the gateway's validation, SQL and outbox per record"
+            f" (gateway {gateway} us/record in the pipeline); the same gateway work as above"
+        )
+    if key in ("latency_p99_s", "kpi_p99_at_5m_s"):
+        rows = ", ".join(
+            f"{n}: p99 {v['p99']} s" for n, v in r.get("latency_by_history", {}).items()
+        )
+        return f"by read-model size: {rows or 'not measured'}"
+    if key == "rebuild_events_per_s":
+        return (
+            f"{r['rebuild_events']} events in {r.get('rebuild_seconds')} s; the profile"
+            " (--profile: rebuild-reporting-service.txt) shows where: the Kafka fetch, the"
+            " JSON parse per event, PostgreSQL's writes per batch"
+        )
+    return ""
+
+
 def print_table(r: dict[str, Any]) -> None:
+    by_history = r.get("latency_by_history", {})
     rows = [
-        ("raw aiokafka (records/s)", r["raw_aiokafka_records_per_s"], ""),
-        ("raw confluent-kafka (records/s)", r["raw_confluent_records_per_s"], ""),
-        ("pipeline (records/s)", r["pipeline_records_per_s"], ">= 20000"),
-        ("pipeline / raw aiokafka", r["ratio"], ">= 0.5"),
-        ("HTTP ingest (records/s)", r["http_records_per_s"], ">= 10000"),
-        ("HTTP request p50 / p99 (s)", f"{r['http_p50_s']} / {r['http_p99_s']}", ""),
-        (
-            "record-to-figure p50 / p99 / max (s)",
-            f"{r['latency_p50_s']} / {r['latency_p99_s']} / {r['latency_max_s']}",
-            "p99 < 1",
+        ("raw aiokafka (records/s)", r["raw_aiokafka_records_per_s"], "", None),
+        ("raw confluent-kafka (records/s)", r["raw_confluent_records_per_s"], "", None),
+        ("pipeline (records/s)", r["pipeline_records_per_s"], ">= 10000", "pipeline_records_per_s"),
+        ("pipeline / raw aiokafka", r["ratio"], ">= 0.5", "ratio"),
+        ("HTTP ingest (records/s)", r["http_records_per_s"], ">= 10000", "http_records_per_s"),
+        ("HTTP request p50 / p99 (s)", f"{r['http_p50_s']} / {r['http_p99_s']}", "", None),
+        *(
+            (
+                f"record-to-figure p50 / p99 / max (s), {int(n):,} dossiers",
+                f"{v['p50']} / {v['p99']} / {v['max']}",
+                "p99 < 0.5",
+                None,
+            )
+            for n, v in by_history.items()
         ),
-        ("rebuild (events/s)", r["rebuild_events_per_s"], ">= 50000"),
+        (
+            "record-to-figure p99 at 1,000 records/s, small read model (s)",
+            r["latency_p99_s"],
+            "< 0.5",
+            "latency_p99_s",
+        ),
+        (
+            "record-to-figure p99 at 1,000 records/s, 5 M dossiers (s)",
+            r.get("kpi_p99_at_5m_s"),
+            "< 0.5",
+            "kpi_p99_at_5m_s",
+        ),
+        ("rebuild (events/s)", r["rebuild_events_per_s"], ">= 50000", "rebuild_events_per_s"),
         (
             "KPI query p50 / p99 (s)",
             f"{r['kpi_query_p50_s']} / {r['kpi_query_p99_s']}",
             "well under 1",
+            None,
         ),
-        ("peak RSS (MB)", ", ".join(f"{k}={v}" for k, v in r["peak_rss_mb"].items()), "< 250 each"),
+        (
+            "peak RSS (MB)",
+            ", ".join(f"{k}={v}" for k, v in r["peak_rss_mb"].items()),
+            "< 250 each",
+            "peak_rss_mb",
+        ),
+        (
+            "CPU per pipeline record (us)",
+            ", ".join(f"{k}={v}" for k, v in r["cpu_us_per_record"].items()),
+            "",
+            None,
+        ),
     ]
-    width = max(len(name) for name, _, _ in rows)
+    if "scaleout_gateway_ratio" in r:
+        counts = r["scaleout_records_per_s"]
+        rows += [
+            (
+                "scale-out: two gateways / one (pipeline records/s)",
+                f"{r['scaleout_gateway_ratio']} ({counts['two_gateways']} / {counts['one_each']})",
+                "ratio, said plainly",
+                None,
+            ),
+            (
+                "scale-out: two reporting / one (with two gateways)",
+                f"{r['scaleout_reporting_ratio']} ({counts['two_each']} / {counts['two_gateways']})",
+                "ratio, said plainly",
+                None,
+            ),
+        ]
+    model = cores_model(r)
+    rows += [
+        (
+            f"model from CPU per record: {cores} cores (records/s)",
+            value,
+            "upper bound",
+            None,
+        )
+        for cores, value in model.items()
+    ]
+    width = max(len(name) for name, _, _, _ in rows)
     print()
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value!s:<40}  {target}")
+    for name, value, target, key in rows:
+        verdict = ""
+        if key is not None:
+            verdict = "met" if r["targets"][key]["met"] else "MISSED"
+        print(f"{name:<{width}}  {value!s:<40}  {target:<20} {verdict}")
+    print(
+        f"\n{os.cpu_count()} cores; load average per phase: "
+        + ", ".join(f"{k} {v}" for k, v in r.get("load_average", {}).items())
+    )
+    if "scaleout_gateway_ratio" in r:
+        print(
+            "scale-out on this machine: the second processes share the same cores with the"
+            " brokers and PostgreSQL; a ratio near 1 means the cores are the limit, not the"
+            " partitioning (12 partitions let up to 12 processes of each share the work)"
+        )
     missed = [k for k, v in r["targets"].items() if not v["met"]]
+    for key in missed:
+        print(f"missed {key}: {explain(key, r)}")
     print(f"\ntargets missed: {', '.join(missed) or 'none'}  (bench/results/latest.json)")
 
 

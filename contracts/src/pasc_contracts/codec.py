@@ -71,7 +71,9 @@ def parse_json(raw: bytes, max_depth: int = MAX_NESTING_DEPTH) -> Any:
         raise DecodeError(FailureKind.NOT_JSON, f"{type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
-def decode(raw: bytes, topic: Topic) -> Event:
+def peek(raw: bytes, topic: Topic) -> tuple[dict[str, Any], type[Event]]:
+    """The message's JSON object and the event class `topic` carries it as, not yet validated
+    (decode validates it; a replay that keeps only some events validates only those)."""
     data = parse_json(raw)
     if not isinstance(data, dict):
         raise DecodeError(FailureKind.CONTRACT_VIOLATION, "an event is a JSON object")
@@ -85,10 +87,19 @@ def decode(raw: bytes, topic: Topic) -> Event:
         known = any(e.type_name() == event_type for e in topic.events)
         kind = FailureKind.UNSUPPORTED_VERSION if known else FailureKind.UNKNOWN_EVENT
         raise DecodeError(kind, f"{event_type} v{version} is not carried by {topic.name}")
+    return data, cls
+
+
+def validate(data: dict[str, Any], cls: type[Event]) -> Event:
+    """What peek found, as its event: a DecodeError when it breaks the contract."""
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
         raise DecodeError(FailureKind.CONTRACT_VIOLATION, describe_validation_error(exc)) from exc
+
+
+def decode(raw: bytes, topic: Topic) -> Event:
+    return validate(*peek(raw, topic))
 
 
 def describe_validation_error(exc: ValidationError, limit: int = 5) -> str:

@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -18,13 +20,25 @@ from pasc_contracts import Event, encode, topic_of
 from pasc_runtime.db import Connection
 from pasc_runtime.leader import lead
 from pasc_runtime.metrics import PlatformMetrics
-from pasc_runtime.tracing import TRACER, continue_trace, inject_current, with_current_trace
+from pasc_runtime.tracing import (
+    TRACER,
+    continue_trace,
+    inject_current,
+    records,
+    with_current_trace,
+)
 
 log = logging.getLogger(__name__)
+BACKLOG_COUNT_INTERVAL_S = 5.0
 
+# One statement per staged batch (executemany made a round of Bind/Execute per event); the
+# ordinality keeps the ids, hence the publishing order, in the order the events were given.
 _INSERT = """
 INSERT INTO outbox (event_id, topic, key, event_type, payload, headers)
-VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+SELECT event_id, topic, key, event_type, payload, headers::jsonb
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[])
+     WITH ORDINALITY AS staged(event_id, topic, key, event_type, payload, headers, n)
+ORDER BY n
 ON CONFLICT (event_id) DO NOTHING
 """
 
@@ -62,7 +76,7 @@ async def stage(conn: Connection, events: Iterable[Event]) -> None:
             )
         )
     if rows:
-        await conn.executemany(_INSERT, rows)
+        await conn.execute(_INSERT, *(list(column) for column in zip(*rows, strict=True)))
 
 
 class OutboxRelay:
@@ -95,12 +109,16 @@ class OutboxRelay:
         self._schema = schema
         self._new_producer = producer
         self._tracer = tracer or trace.get_tracer(TRACER)
+        # Nothing records (no exporter): the staged traceparent goes out as it is, without a
+        # publish span made, entered and injected per event for nobody.
+        self._traced = records(self._tracer)
         self._metrics = metrics
         self._batch_size = batch_size
         self._poll = poll_interval_s
         self._keep_sent_for = keep_sent_for
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._backlog_counted_at = -BACKLOG_COUNT_INTERVAL_S
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._schema}")
@@ -153,44 +171,63 @@ class OutboxRelay:
             self._metrics.outbox_backlog.set(0)
             self._metrics.outbox_oldest_age.set(0)
             return 0
-        # Measured before publishing too: when the broker refuses, the age still grows.
-        await self._observe_backlog(conn)
+        # Set before publishing too: when the broker refuses, the age still grows. The batch is
+        # the oldest unsent rows (by id), so its first row is the oldest: no query for it.
+        self._metrics.outbox_oldest_age.set(_age_s(rows[0]["created_at"]))
         futures = []
         for row in rows:
             headers = json.loads(row["headers"])
             topic = row["topic"]
-            with (
-                continue_trace(headers),  # the publish span joins the trace that staged it
-                self._tracer.start_as_current_span(
-                    f"{topic} publish",
-                    kind=SpanKind.PRODUCER,
-                    attributes={
-                        "messaging.system": "kafka",
-                        "messaging.destination.name": topic,
-                        "messaging.message.id": headers.get("event_id", ""),
-                    },
-                ),
-            ):
-                inject_current(headers)  # consumers continue from this publish span
-                futures.append(
-                    await producer.send(
-                        topic,
-                        bytes(row["payload"]),
-                        key=row["key"].encode(),
-                        headers=[(k, v.encode()) for k, v in headers.items()],
-                    )
+            if self._traced:
+                self._in_publish_span(topic, headers)
+            futures.append(
+                await producer.send(
+                    topic,
+                    bytes(row["payload"]),
+                    key=row["key"].encode(),
+                    headers=[(k, v.encode()) for k, v in headers.items()],
                 )
+            )
         await asyncio.gather(*futures)
         await conn.execute(
             "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
             [r["id"] for r in rows],
         )
-        for row in rows:
-            self._metrics.outbox_published.labels(row["topic"]).inc()
-        await self._observe_backlog(conn)
+        for topic, count in Counter(r["topic"] for r in rows).items():
+            self._metrics.outbox_published.labels(topic).inc(count)
+        await self._observe_backlog(conn, drained=len(rows) < self._batch_size)
         return len(rows)
 
-    async def _observe_backlog(self, conn: Connection) -> None:
+    def _in_publish_span(self, topic: str, headers: dict[str, str]) -> None:
+        """A `<topic> publish` span in the trace that staged the event; `headers` then carry
+        it, so the consumers continue from it."""
+        with (
+            continue_trace(headers),
+            self._tracer.start_as_current_span(
+                f"{topic} publish",
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": topic,
+                    "messaging.message.id": headers.get("event_id", ""),
+                },
+            ),
+        ):
+            inject_current(headers)
+
+    async def _observe_backlog(self, conn: Connection, *, drained: bool) -> None:
+        """The backlog gauges after a batch. A short batch drained the outbox (what committed
+        since is picked up by the next sweep); a full one leaves a backlog that is counted at
+        most every BACKLOG_COUNT_INTERVAL_S: counting the unsent rows after every batch cost
+        a scan of the whole backlog per batch, the more the further behind the relay was."""
+        if drained:
+            self._metrics.outbox_backlog.set(0)
+            self._metrics.outbox_oldest_age.set(0)
+            return
+        now = time.monotonic()
+        if now - self._backlog_counted_at < BACKLOG_COUNT_INTERVAL_S:
+            return
+        self._backlog_counted_at = now
         stats = await conn.fetchrow(
             "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)"
             " FROM outbox WHERE sent_at IS NULL"
@@ -203,3 +240,7 @@ class OutboxRelay:
         await conn.execute(
             "DELETE FROM outbox WHERE sent_at < now() - $1::interval", self._keep_sent_for
         )
+
+
+def _age_s(created_at: datetime) -> float:
+    return max(0.0, (datetime.now(created_at.tzinfo) - created_at).total_seconds())

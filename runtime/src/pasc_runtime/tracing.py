@@ -20,7 +20,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
-from opentelemetry.trace import SpanContext
+from opentelemetry.trace import SpanContext, Tracer
 from opentelemetry.trace import TracerProvider as TracerProviderApi
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
@@ -62,6 +62,12 @@ def configure_tracing(settings: ServiceSettings) -> TracerProviderApi:
 
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
     return provider
+
+
+def records(tracer: Tracer) -> bool:
+    """Whether this tracer's spans can be recorded: not under the ALWAYS_OFF sampler that
+    configure_tracing installs without an exporter (a tracer of another kind: assumed so)."""
+    return getattr(tracer, "sampler", None) is not ALWAYS_OFF
 
 
 def instrument_http(app: Any, tracer_provider: TracerProviderApi) -> Any:

@@ -45,9 +45,11 @@ DAYS = 730
 MONTH = "2026-09"
 
 
-def dossiers(count: int, seed: int = 1) -> Iterator[tuple[Any, ...]]:
-    """Synthetic dossiers: 20 agencies, ~75 procedures each, most processed, recent ones open."""
-    rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
+def dossiers(count: int, seed: int = 1, first: int = 0) -> Iterator[tuple[Any, ...]]:
+    """Synthetic dossiers: 20 agencies, ~75 procedures each, most processed, recent ones open.
+
+    `first`: the number of the first (BENCH-<number>), to add to dossiers loaded before."""
+    rng = random.Random(seed + first)  # noqa: S311 (synthetic data, not security)
     procedures = [
         (agency, f"1.{a * 1000 + p:06d}", f"LV{p % 12:02d}")
         for a, agency in enumerate(AGENCY_CODES)
@@ -56,7 +58,7 @@ def dossiers(count: int, seed: int = 1) -> Iterator[tuple[Any, ...]]:
     weights = [1 / (i + 1) ** 0.8 for i in range(len(procedures))]  # a few procedures dominate
     picks = rng.choices(procedures, weights=weights, k=count)
     start = END - timedelta(days=DAYS)
-    for n, (agency, ma_tthc, field) in enumerate(picks):
+    for n, (agency, ma_tthc, field) in enumerate(picks, first):
         received = start + timedelta(seconds=rng.randrange(DAYS * 86400))
         due = received + timedelta(days=rng.choice((3, 5, 7, 10, 15, 20)))
         age = (END - received).days

@@ -238,10 +238,22 @@ async def late_by_procedure(conn: Connection, period: Period) -> list[dict[str, 
     return [dict(r) for r in rows]
 
 
+# One index probe per distinct agency (a "loose index scan"), not a pass over every rollup row.
+_AGENCIES_WITH_ROLLUPS = """
+WITH RECURSIVE agency AS (
+    (SELECT agency_code FROM kpi_daily ORDER BY agency_code LIMIT 1)
+    UNION ALL
+    SELECT (SELECT k.agency_code FROM kpi_daily AS k WHERE k.agency_code > agency.agency_code
+            ORDER BY k.agency_code LIMIT 1)
+    FROM agency WHERE agency.agency_code IS NOT NULL
+)
+SELECT agency_code FROM agency WHERE agency_code IS NOT NULL
+UNION SELECT agency_code FROM coverage
+"""
+
+
 async def agencies_with_data(conn: Connection) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT DISTINCT agency_code FROM kpi_daily UNION SELECT agency_code FROM coverage"
-    )
+    rows = await conn.fetch(_AGENCIES_WITH_ROLLUPS)
     return sorted(r["agency_code"] for r in rows)
 
 

@@ -26,7 +26,7 @@ from pasc_runtime.handlers import EventHandlers
 from reporting_service.adapters import catalog_store, locks, plan_store, read_model_store
 from reporting_service.app.metrics import ReportingMetrics
 from reporting_service.domain.figures import rollup_delta
-from reporting_service.domain.read_model import fold, plan_changes
+from reporting_service.domain.read_model import DossierFold, fold, plan_changes
 from reporting_service.domain.scoring import fee_bearing
 
 ProcedureEvent = cat.ProcedureRegistered | cat.ProcedureChanged | cat.ProcedureWithdrawn
@@ -104,19 +104,22 @@ class Handlers:
     ) -> list[Rejection]:
         await self._begin(conn, "dossier.lifecycle.v1", events)
         snapshots: list[DossierSnapshot] = [e.payload.dossier for e in events]
-        if not snapshots:
-            return []
-        folded = fold(snapshots)
+        if snapshots:
+            await self.apply_folded(conn, fold(snapshots))
+        return []
+
+    async def apply_folded(self, conn: Connection, folded: dict[str, DossierFold]) -> None:
+        """Dossier events folded per dossier (the rebuild folds them itself) into the read model."""
         stored = await read_model_store.lock_stored(conn, list(folded))
         plans = plan_changes(folded, stored)
         await read_model_store.save(conn, plans)
         changed = [(p.old, p.new) for p in plans if p.new is not None]
         await read_model_store.add_to_rollup(conn, rollup_delta(changed))
+        snapshots = sum(f.events for f in folded.values())
         self.metrics.snapshots_applied.labels("applied").inc(len(changed))
-        self.metrics.snapshots_applied.labels("stale").inc(len(snapshots) - len(changed))
+        self.metrics.snapshots_applied.labels("stale").inc(snapshots - len(changed))
         if changed:
             await locks.notify_changed(conn, self.schema)
-        return []
 
     async def on_procedure_events(
         self, conn: Connection, events: Sequence[ProcedureEvent]

@@ -1,0 +1,70 @@
+"""The rebuild's fold from JSON: the same winners and counts as the consumer's fold, with only
+the winners validated, and contract breakers skipped as the consumer dead-lettered them."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from pasc_contracts import encode
+from pasc_contracts.codec import peek
+from pasc_contracts.events.dossier import (
+    DossierProcessingStepRecorded,
+    DossierReceived,
+    TrangThaiHoSo,
+)
+from pasc_contracts.topics import topic
+from reporting_service.app.rebuild import TopicReplay, fold_dossier_events
+
+LIFECYCLE = topic("dossier.lifecycle.v1")
+
+
+def event_json(ma_ho_so: str, revision: int, status: int = 2, **dossier: Any) -> bytes:
+    base = DossierReceived.example()
+    snapshot = base.payload.dossier.model_copy(
+        update={
+            "ma_ho_so": ma_ho_so,
+            "revision": revision,
+            "trang_thai_ho_so": TrangThaiHoSo(status),
+        }
+    )
+    event = base.model_copy(
+        update={
+            "event_id": uuid4(),
+            "payload": base.payload.model_copy(update={"dossier": snapshot}),
+        }
+    )
+    raw = encode(event)
+    for field, value in dossier.items():  # a contract breaker, made after the model
+        raw = raw.replace(f'"{field}":'.encode(), f'"{field}":{value},"_{field}":'.encode(), 1)
+    return raw
+
+
+def fold(raws: list[bytes]) -> tuple[dict[str, Any], TopicReplay]:
+    result = TopicReplay(LIFECYCLE.name)
+    return fold_dossier_events([peek(r, LIFECYCLE) for r in raws], result), result
+
+
+def test_the_latest_revision_wins_and_every_event_counts() -> None:
+    folded, result = fold(
+        [event_json("A", 3, 9), event_json("A", 1), event_json("B", 1), event_json("A", 2, 4)]
+    )
+    assert (folded["A"].latest.revision, folded["A"].latest.trang_thai_ho_so) == (3, 9)
+    assert (folded["A"].events, folded["B"].events) == (3, 1)
+    assert result.undecodable == 0
+
+
+def test_a_latest_event_that_breaks_the_contract_gives_way_to_the_latest_valid_one() -> None:
+    folded, result = fold(
+        [event_json("A", 1), event_json("A", 2, 4), event_json("A", 3, supplement_count='"x"')]
+    )
+    assert folded["A"].latest.revision == 2
+    assert folded["A"].events == 2
+    assert result.undecodable == 1
+
+
+def test_events_without_a_dossier_are_not_folded() -> None:
+    step = DossierProcessingStepRecorded.example()
+    folded, result = fold([encode(step), event_json("A", 1)])
+    assert list(folded) == ["A"]
+    assert result.undecodable == 0
