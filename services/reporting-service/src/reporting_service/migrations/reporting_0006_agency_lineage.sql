@@ -1,4 +1,4 @@
--- depends: reporting_0003_index766_as_of
+-- depends: reporting_0005_kpi_daily_by_agency
 -- Figures "as the organisation is today": each (agency, procedure) of the figures mapped to the
 -- agency that holds it today, after the renames, merges and splits the catalog published
 -- (agency.lineage_changed). The figures themselves stay as they were received ("as the
