@@ -1,5 +1,5 @@
--- depends: reporting_0004_agency_lineage reporting_0004_reused_from_national_db
--- The "today" views again, with kpi_daily's reused_from_national_db count: reporting_0004_agency
+-- depends: reporting_0006_agency_lineage
+-- The "today" view again, with kpi_daily's reused_from_national_db count: reporting_0006_agency
 -- _lineage listed kpi_daily's columns before that count existed, so the "today" figures failed.
 
 DROP VIEW IF EXISTS kpi_daily_today;
