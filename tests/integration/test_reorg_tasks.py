@@ -168,7 +168,9 @@ async def test_open_assignments_of_merged_departments_move_to_the_successor_once
             timeout=8,
         )
         assert len(again) == len(moving)
-        assert await tasks(client, plan) == after
+        # The same assignments, held by the same agencies (their deadlines may still move: the
+        # shared topic's onboarding facts of other runs keep arriving).
+        assert set(await tasks(client, plan)) == set(after)
 
         # A plan loaded after the merge that still names the merged departments: their
         # assignments go to the successor as it loads.
