@@ -1,4 +1,4 @@
--- depends: gateway_0006_connector_secrets_sealed
+-- depends: gateway_0007_dossier_snapshot_columns
 -- Agencies renamed, merged, split or closed (catalog.agencies.v1 agency.lineage_changed): a
 -- predecessor's keys and numbering are bound to its successors for a transition period.
 
