@@ -79,3 +79,22 @@ def test_a_key_issued_after_its_agency_ended_speaks_for_that_agency_itself() -> 
     assert isinstance(new, Bound) and (new.agencies, new.sent_as) == (("SKHDT",), None)
     closed = bind("GONE", successions(), date(2026, 1, 1), 180, issued_on=date(2025, 6, 1))
     assert isinstance(closed, Bound) and closed.agency == "GONE"
+
+
+def test_a_procedure_belongs_to_its_owner_of_the_day_the_dossier_was_received() -> None:
+    from datetime import date
+
+    from integration_gateway.domain.ownership import procedure_owner
+
+    # Natural resources' procedure, moved to the merged department on 01/03/2025.
+    history = [(date(2023, 4, 1), "STNMT"), (date(2025, 3, 1), "SNNMT")]
+    # Today's owner, for any day.
+    assert procedure_owner("SNNMT", history, date(2020, 1, 2), {"SNNMT"}) == "SNNMT"
+    # The former owner's key, for a dossier received while it owned the procedure...
+    assert procedure_owner("SNNMT", history, date(2024, 6, 1), {"STNMT"}) == "STNMT"
+    # ...or before the catalog's first version (its first known owner)...
+    assert procedure_owner("SNNMT", history, date(2019, 6, 1), {"STNMT"}) == "STNMT"
+    # ...but not for one received after the move, nor another agency for any day.
+    assert procedure_owner("SNNMT", history, date(2025, 3, 1), {"STNMT"}) is None
+    assert procedure_owner("SNNMT", history, date(2024, 6, 1), {"STP"}) is None
+    assert procedure_owner("SNNMT", [], date(2024, 6, 1), {"STNMT"}) is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pasc_runtime.db import Connection
@@ -15,6 +17,8 @@ class KnownProcedure:
     agency_code: str
     withdrawn: bool
     working_days: int | None = None
+    # (effective_from, agency_code) of every version the gateway has seen.
+    owners: tuple[tuple[date, str], ...] = field(default=())
 
 
 async def upsert(
@@ -37,6 +41,20 @@ async def upsert(
     )
 
 
+async def record_owners(conn: Connection, rows: list[tuple[str, str, date]]) -> None:
+    """rows: (ma_tthc, agency_code, effective_from) of each version seen; kept once."""
+    await conn.execute(
+        """
+        INSERT INTO procedure_owners (ma_tthc, agency_code, effective_from)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::date[])
+        ON CONFLICT DO NOTHING
+        """,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+    )
+
+
 async def mark_withdrawn(conn: Connection, rows: list[tuple[str, int]]) -> None:
     await conn.executemany(
         "UPDATE procedures SET withdrawn = true, version = $2 WHERE ma_tthc = $1 AND version <= $2",
@@ -50,7 +68,16 @@ async def lookup(conn: Any, codes: list[str]) -> dict[str, KnownProcedure]:
         " WHERE ma_tthc = ANY($1::text[])",
         codes,
     )
-    return {r["ma_tthc"]: KnownProcedure(**dict(r)) for r in rows}
+    owners: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    for r in await conn.fetch(
+        "SELECT ma_tthc, effective_from, agency_code FROM procedure_owners"
+        " WHERE ma_tthc = ANY($1::text[]) ORDER BY effective_from, agency_code",
+        codes,
+    ):
+        owners[r["ma_tthc"]].append((r["effective_from"], r["agency_code"]))
+    return {
+        r["ma_tthc"]: KnownProcedure(**dict(r), owners=tuple(owners[r["ma_tthc"]])) for r in rows
+    }
 
 
 async def agency_codes(conn: Any) -> set[str]:

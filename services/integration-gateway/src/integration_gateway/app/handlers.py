@@ -68,7 +68,7 @@ ProcedureEvent = ProcedureRegistered | ProcedureChanged | ProcedureWithdrawn
 async def on_procedure_events(
     conn: Connection, events: Sequence[ProcedureEvent]
 ) -> list[Rejection]:
-    upserts, withdrawals = [], []
+    upserts, withdrawals, owners = [], [], []
     for event in events:
         match event:
             case ProcedureWithdrawn(payload=gone):
@@ -85,7 +85,9 @@ async def on_procedure_events(
                         p.thoi_han_giai_quyet,
                     )
                 )
+                owners.append((p.ma_tthc, p.agency_code, p.effective_from))
     await catalog_store.upsert(conn, upserts)
+    await catalog_store.record_owners(conn, owners)
     await catalog_store.mark_withdrawn(conn, withdrawals)
     return []
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
@@ -37,7 +38,7 @@ from integration_gateway.domain.dossier_rules import (
 from integration_gateway.domain.identity import pseudonym
 from integration_gateway.domain.lineage import Bound
 from integration_gateway.domain.normalize import NotReadable, Sender, normalise_record, province_of
-from integration_gateway.domain.ownership import derived_due, numbering_owner
+from integration_gateway.domain.ownership import derived_due, numbering_owner, procedure_owner
 from integration_gateway.settings import Settings
 from pasc_contracts import VN_TZ, Event
 from pasc_contracts.dvcqg import (
@@ -198,6 +199,13 @@ async def _numbering_prefixes(conn: Connection, held: frozenset[str]) -> dict[st
     return {p: a for p, a in prefixes.items() if a not in held}
 
 
+def _owner(
+    procedure: catalog_store.KnownProcedure, rec: HoSoMC, acting_for: Mapping[str, str]
+) -> str | None:
+    received = rec.NgayTiepNhan.astimezone(VN_TZ).date()
+    return procedure_owner(procedure.agency_code, procedure.owners, received, acting_for)
+
+
 def stateless_check(
     rec: HoSoMC,
     ctx: IngestContext,
@@ -212,7 +220,7 @@ def stateless_check(
             f"MaTTHC {rec.MaTTHC} không có trong danh mục tiếp nhận tại Trung tâm",
             "unknown_procedure",
         )
-    if procedure.agency_code not in ctx.binding.acting_for:
+    if _owner(procedure, rec, ctx.binding.acting_for) is None:
         return Refused(
             f"MaTTHC {rec.MaTTHC} thuộc cơ quan {procedure.agency_code}, không phải {ctx.agency}",
             "other_agency_procedure",
@@ -243,7 +251,9 @@ async def sync_dossiers(conn: Connection, ctx: IngestContext, records: list[Any]
         items.append(parsed if isinstance(parsed, RecordResult) else (parsed, derived))
     # Each record is bound to the agency that owns its procedure now (one, unless a split).
     bound_to = {
-        item[0].MaHoSo: binding.acting_for[known[item[0].MaTTHC].agency_code]
+        item[0].MaHoSo: binding.acting_for[
+            _owner(known[item[0].MaTTHC], item[0], binding.acting_for) or ""
+        ]
         for item in items
         if isinstance(item, tuple)
     }

@@ -8,6 +8,7 @@ agency's numbers before it sends them.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
 
 from pasc_contracts import VN_TZ
@@ -16,6 +17,24 @@ from pasc_runtime.working_days import add_working_days
 SEPARATORS = "-._/"
 # Results are due by the end of office hours of the last working day.
 END_OF_OFFICE = time(17, 0)
+
+
+def procedure_owner(
+    current: str,
+    history: Sequence[tuple[date, str]],
+    received: date,
+    acting_for: Collection[str],
+) -> str | None:
+    """The agency, of those the caller acts for, whose procedure a dossier received on
+    `received` is: its owner today; else its owner on that day (the versions in force then,
+    or the first known ones for a dossier older than the catalog). A dossier received before
+    its procedure moved to another agency stays the then-owner's: its system may still report
+    it, under a key issued to it. None: the caller never owned it for that day."""
+    if current in acting_for:
+        return current
+    in_force = [d for d, _ in history if d <= received]
+    day = max(in_force) if in_force else min((d for d, _ in history), default=None)
+    return next((a for d, a in history if d == day and a in acting_for), None)
 
 
 def numbering_owner(ma_ho_so: str, prefixes: dict[str, str]) -> str | None:
