@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from catalog_service.app import lineage_http
 from catalog_service.app.commands import Catalog
 from catalog_service.app.http import make_api
-from catalog_service.app.lineage_http import make_lineage_router
 from catalog_service.settings import Settings
 from pasc_contracts.topics import CATALOG
 from pasc_runtime.app import Runtime, ServiceApp
@@ -21,7 +21,7 @@ def build_app(settings: Settings) -> ServiceApp:
     runtime = Runtime(settings, service=CATALOG, migrations=MIGRATIONS)
     catalog = Catalog(lambda: runtime.pool, settings.service_name, runtime.metrics.registry)
     api = make_api(lambda: runtime.pool, catalog, runtime.access)
-    api.include_router(make_lineage_router(lambda: runtime.pool, catalog, runtime.access))
+    api.include_router(lineage_http.router)
     app = runtime.app(
         title="catalog-service",
         description="The catalog of administrative procedures (TTHC) received at the Center.",
