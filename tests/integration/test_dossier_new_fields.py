@@ -143,12 +143,16 @@ async def test_national_data_reuse_and_online_payment_reach_the_kpi(
         "reused_from_national_db_rate": 0.3333,
         "paid_online": 1,
     }
+    # Reporting learns the procedure (and that it bears a fee) from catalog.procedures.v1, which
+    # its fresh consumer group reads from the start: on a long-lived broker that can come after
+    # the dossiers. Wait for both; the assertions below are unchanged.
+    fee_indicators = {"ho_so_tttt": (1, 3), "tthc_phat_sinh_tttt": (1, 1)}
     deadline, row, body = time.monotonic() + 150, {}, None
     while time.monotonic() < deadline:
         body = await kpi(reporting)
         by_code = {p["ma_tthc"]: p for p in body["by_procedure"]} if body else {}
         row = {k: by_code.get(CODE, {}).get(k) for k in want}
-        if row == want:
+        if row == want and all(indicator(body, c) == v for c, v in fee_indicators.items()):
             break
         await asyncio.sleep(1)
     assert row == want
