@@ -73,7 +73,7 @@ async def kpi(reporting: RunningService) -> dict[str, Any] | None:
         base_url=reporting.url, timeout=60, auth=keycloak.auth("cioc")
     ) as client:
         response = await client.get("/v1/kpi", params=period)
-    if response.status_code == 422 and "unknown agency code" in response.text:
+    if response.status_code == 422 and response.json().get("code") == "unknown_agency":
         return None
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
