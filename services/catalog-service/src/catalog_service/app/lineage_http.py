@@ -19,6 +19,7 @@ from catalog_service.domain.agencies import AGENCY_CODE, Agency
 from catalog_service.domain.decisions import DecisionTerms
 from catalog_service.domain.lineage import AgencyChange, LineageRequest
 from pasc_contracts import now_vn
+from pasc_contracts.dvcqg import CodeText, Text
 from pasc_contracts.events.catalog import AdministrativeLevel, AgencyKind, LineageKind
 from pasc_contracts.events.dossier import MA_TTHC_PATTERN
 from pasc_runtime.auth import Role
@@ -38,7 +39,7 @@ AsOf = Annotated[
 
 class NewAgencyBody(BaseModel):
     agency_code: AgencyCode
-    name: str = Field(min_length=1, max_length=300, examples=["Sở Nông nghiệp và Môi trường"])
+    name: CodeText = Field(min_length=1, max_length=200, examples=["Sở Nông nghiệp và Môi trường"])
     kind: AgencyKind
     level: AdministrativeLevel | None = Field(default=None, description="Default: its kind's.")
     receiving_place: bool = False
@@ -56,12 +57,12 @@ class ChangeBody(BaseModel):
 
 
 class LineageBody(BaseModel):
-    decision_no: str = Field(min_length=1, max_length=100, examples=["1500/QĐ-UBND"])
+    decision_no: CodeText = Field(min_length=1, max_length=100, examples=["1500/QĐ-UBND"])
     signed_on: date
-    signer: str = Field(default=DEFAULT_SIGNER, min_length=1, max_length=200)
+    signer: CodeText = Field(default=DEFAULT_SIGNER, min_length=1, max_length=200)
     effective_from: date | None = Field(default=None, description="Default: the signing date.")
-    recorded_by: str = Field(min_length=1, max_length=200)
-    reason: str | None = Field(default=None, max_length=2000)
+    recorded_by: CodeText = Field(min_length=1, max_length=200)
+    reason: Text | None = Field(default=None, max_length=2000)
     changes: list[ChangeBody] = Field(default_factory=list, max_length=500)
     new_agencies: list[NewAgencyBody] = Field(
         default_factory=list,
@@ -86,7 +87,7 @@ class LineageBody(BaseModel):
 
 
 class ReceivingPlaceBody(BaseModel):
-    name: str = Field(min_length=1, max_length=300, examples=["UBND phường Ninh Kiều"])
+    name: CodeText = Field(min_length=1, max_length=200, examples=["UBND phường Ninh Kiều"])
     kind: AgencyKind | None = Field(
         default=None, description="Default: the registered agency's kind, else commune."
     )

@@ -21,6 +21,7 @@ from catalog_service.domain.agencies import AGENCY_CODE, Agency
 from catalog_service.domain.decisions import DecisionTerms
 from catalog_service.domain.legal import ExclusionGround
 from catalog_service.domain.rows import FileError, RawRow, decode, read_csv
+from pasc_contracts.dvcqg import CodeText, Text
 from pasc_contracts.events.catalog import AgencyKind
 from pasc_runtime.auth import Role
 from pasc_runtime.auth.routes import allow, refusals
@@ -72,12 +73,12 @@ class ApprovalBody(BaseModel):
 
 
 class DecisionBody(BaseModel):
-    decision_no: str = Field(min_length=1, examples=["1234/QĐ-UBND"])
+    decision_no: CodeText = Field(min_length=1, examples=["1234/QĐ-UBND"])
     signed_on: date
-    signer: str = Field(default=DEFAULT_SIGNER, min_length=1)
+    signer: CodeText = Field(default=DEFAULT_SIGNER, min_length=1)
     effective_from: date | None = Field(default=None, description="Default: the signing date.")
-    recorded_by: str = Field(min_length=1, description="Who records the decision.")
-    reason: str | None = None
+    recorded_by: CodeText = Field(min_length=1, description="Who records the decision.")
+    reason: Text | None = None
     approve: list[ApprovalBody] = Field(default_factory=list)
     rows: list[dict[str, Any]] = Field(
         default_factory=list, description="Procedures in the import columns (ma_tthc, ten_tthc...)."
@@ -104,24 +105,24 @@ class DecisionBody(BaseModel):
 
 class ProposalBody(BaseModel):
     agency_code: str = Field(min_length=1)
-    submitted_by: str = Field(min_length=1)
-    reason: str | None = None
+    submitted_by: CodeText = Field(min_length=1)
+    reason: Text | None = None
     rows: list[dict[str, Any]] = Field(min_length=1)
 
 
 class AgencyBody(BaseModel):
-    name: str = Field(min_length=1)
+    name: CodeText = Field(min_length=1)
     kind: AgencyKind
 
 
 class GroundBody(BaseModel):
     ground: Literal["a", "b"]
     valid_from: date
-    document: str = Field(min_length=1, examples=["118/2025/NĐ-CP"])
-    article: str | None = None
-    clause: str | None = None
-    point: str | None = None
-    description: str = Field(min_length=1)
+    document: CodeText = Field(min_length=1, examples=["118/2025/NĐ-CP"])
+    article: CodeText | None = None
+    clause: CodeText | None = None
+    point: CodeText | None = None
+    description: Text = Field(min_length=1)
 
 
 # --- routes ------------------------------------------------------------------------------------
