@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 
@@ -22,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services/reporting
 import kpi_query
 
 from reporting_service.adapters import locks
-from reporting_service.adapters.read_model_store import RECOMPUTE_ROLLUP
+from reporting_service.adapters.read_model_store import INSERT_RECOMPUTED_ROLLUP
 
 CHUNK = 100_000
 
@@ -34,21 +33,12 @@ async def grow(database_url: str, schema: str, have: int, target: int) -> int:
     started = time.perf_counter()
     conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
     try:
-        chunk: list[tuple[Any, ...]] = []
-        for row in kpi_query.dossiers(target - have, first=have):
-            chunk.append(row)
-            if len(chunk) == CHUNK:
-                await conn.copy_records_to_table(
-                    "dossiers", records=chunk, columns=kpi_query.COLUMNS
-                )
-                chunk = []
-        if chunk:
-            await conn.copy_records_to_table("dossiers", records=chunk, columns=kpi_query.COLUMNS)
+        await kpi_query.copy_dossiers(conn, target - have, first=have, chunk=CHUNK)
         copied = time.perf_counter() - started
         async with conn.transaction():
             await locks.own_read_model(conn, schema)
             await conn.execute("DELETE FROM kpi_daily")
-            await conn.execute(f"INSERT INTO kpi_daily {RECOMPUTE_ROLLUP}")
+            await conn.execute(INSERT_RECOMPUTED_ROLLUP)
         await conn.execute("VACUUM ANALYZE dossiers")
         await conn.execute("VACUUM ANALYZE kpi_daily")
     finally:

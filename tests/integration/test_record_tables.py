@@ -63,3 +63,35 @@ _SPELLED = {
 
 def _same_type(sql_type: str, information_schema_type: str) -> bool:
     return _SPELLED.get(sql_type, sql_type) == information_schema_type
+
+
+async def test_reporting_dossiers_written_before_0008_keep_their_figures(
+    database_url: str, tmp_path: Path
+) -> None:
+    """reporting_0008 made the table keep the snapshot (digitized is the sender's flag again,
+    the derived values moved to counted_*). A dossier stored before it, counted digitized and
+    reused, reads back with the same figures; a later revision of it is compared with those."""
+    earlier = tmp_path / "migrations"
+    earlier.mkdir()
+    for sql in sorted(REPORTING_MIGRATIONS.glob("reporting_000[1-7]_*.sql")):
+        (earlier / sql.name).write_text(sql.read_text())
+    schema = f"records_test_{uuid.uuid4().hex[:8]}"
+    await migrate(database_url, schema, [earlier])
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
+    try:
+        await conn.execute(
+            "INSERT INTO dossiers (ma_ho_so, revision, ma_tthc, ma_linh_vuc, agency_code,"
+            " trang_thai_ho_so, kenh_thuc_hien, ngay_tiep_nhan, ngay_hen_tra, due_at_in_force,"
+            " supplement_count, digitized, reused, events_applied, received_day)"
+            " VALUES ('OLD-1', 2, '1.000001', '', 'SXD', 2, 2, '2025-05-02T08:00+07',"
+            " '2025-05-09T17:00+07', '2025-05-09T17:00+07', 0, true, true, 2, '2025-05-02')"
+        )
+        assert await migrate(database_url, schema, [REPORTING_MIGRATIONS]) == 1
+        row = await conn.fetchrow("SELECT * FROM dossiers WHERE ma_ho_so = 'OLD-1'")
+        facts = REPORTING_DOSSIERS.record(row)
+        assert (row["counted_digitized"], row["counted_reused"]) == (True, True)
+        assert (facts.counted_digitized, facts.counted_reused) == (True, True)
+        assert (facts.documents_submitted, facts.applicant_id) == (None, None)
+    finally:
+        await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        await conn.close()

@@ -27,25 +27,25 @@ from pasc_contracts import VN_TZ
 from pasc_runtime.db import migrate
 from pasc_runtime.settings import LOCAL_DATABASE
 from reporting_service.adapters import kpi_queries
-from reporting_service.adapters.read_model_store import RECOMPUTE_ROLLUP
+from reporting_service.adapters.read_model_store import (
+    DOSSIERS,
+    INSERT_RECOMPUTED_ROLLUP,
+    derived_columns,
+)
 from reporting_service.app.kpi import kpi_report
 from reporting_service.bootstrap import MIGRATIONS
 from reporting_service.domain.agencies import AGENCY_CODES
 from reporting_service.domain.periods import month_period
+from reporting_service.domain.read_model import DossierFacts
 
 SCHEMA = "reporting_bench"
-COLUMNS = (
-    "ma_ho_so", "revision", "ma_tthc", "ma_linh_vuc", "agency_code", "trang_thai_ho_so",
-    "kenh_thuc_hien", "ngay_tiep_nhan", "ngay_hen_tra", "due_at_in_force", "supplement_count",
-    "ngay_ket_thuc_xu_ly", "ngay_tra", "digitized", "reused", "electronic_result", "paid_online",
-    "received_day", "processed_day", "events_applied",
-)  # fmt: skip
 END = datetime(2026, 10, 31, 17, tzinfo=VN_TZ)  # two years of dossiers up to this day
 DAYS = 730
 MONTH = "2026-09"
+EVENTS_EACH = 3  # each synthetic dossier is taken to have had three events (its revision)
 
 
-def dossiers(count: int, seed: int = 1, first: int = 0) -> Iterator[tuple[Any, ...]]:
+def dossiers(count: int, seed: int = 1, first: int = 0) -> Iterator[DossierFacts]:
     """Synthetic dossiers: 20 agencies, ~75 procedures each, most processed, recent ones open.
 
     `first`: the number of the first (BENCH-<number>), to add to dossiers loaded before."""
@@ -72,30 +72,47 @@ def dossiers(count: int, seed: int = 1, first: int = 0) -> Iterator[tuple[Any, .
         else:
             status = 10 if rng.random() < 0.9 else 9
             finished = received + (due_in_force - received) * rng.uniform(0.2, 1.12)
-        yield (
-            f"BENCH-{n:08d}", 3, ma_tthc, field, agency, status, rng.choice((1, 2, 2, 3)),
-            received, due, due_in_force, supplements, finished,
-            finished if status == 10 else None, rng.random() < 0.8, rng.random() < 0.3,
-            status == 10 and rng.random() < 0.6, rng.random() < 0.25,
-            received.astimezone(VN_TZ).date(),
-            finished.astimezone(VN_TZ).date() if finished else None, 3,
+        # Built without validation (millions of them); the fields are the snapshot's.
+        yield DossierFacts.model_construct(
+            ma_ho_so=f"BENCH-{n:08d}", revision=EVENTS_EACH, ma_tthc=ma_tthc, ma_linh_vuc=field,
+            agency_code=agency, trang_thai_ho_so=status, kenh_thuc_hien=rng.choice((1, 2, 2, 3)),
+            ngay_tiep_nhan=received, ngay_hen_tra=due, due_at_in_force=due_in_force,
+            supplement_count=supplements, ngay_ket_thuc_xu_ly=finished,
+            ngay_tra=finished if status == 10 else None, digitized=rng.random() < 0.8,
+            reused_data=rng.random() < 0.3, electronic_result=status == 10 and rng.random() < 0.6,
+            paid_online=rng.random() < 0.25,
         )  # fmt: skip
+
+
+async def copy_dossiers(
+    conn: asyncpg.Connection, count: int, first: int = 0, chunk: int = 250_000
+) -> None:
+    """COPY `count` synthetic dossiers (BENCH-<first> on) into the read model's table; the
+    columns and rows come from the table's record model, as the service writes them."""
+    batch: list[DossierFacts] = []
+
+    async def copy() -> None:
+        extra = derived_columns(batch)
+        extra["events_applied"] = [EVENTS_EACH] * len(batch)
+        rows = DOSSIERS.rows(batch, extra)
+        await conn.copy_records_to_table("dossiers", records=rows, columns=DOSSIERS.all_names)
+        batch.clear()
+        print(".", end="", flush=True)
+
+    for facts in dossiers(count, first=first):
+        batch.append(facts)
+        if len(batch) == chunk:
+            await copy()
+    if batch:
+        await copy()
 
 
 async def load(pool: asyncpg.Pool, count: int) -> None:
     started = time.perf_counter()
-    chunk: list[tuple[Any, ...]] = []
     async with pool.acquire() as conn:
         await conn.execute("DROP INDEX IF EXISTS dossiers_open")
         await conn.execute("ALTER TABLE dossiers DROP CONSTRAINT dossiers_pkey")
-        for row in dossiers(count):
-            chunk.append(row)
-            if len(chunk) == 250_000:
-                await conn.copy_records_to_table("dossiers", records=chunk, columns=COLUMNS)
-                chunk = []
-                print(".", end="", flush=True)
-        if chunk:
-            await conn.copy_records_to_table("dossiers", records=chunk, columns=COLUMNS)
+        await copy_dossiers(conn, count)
         print(f"\nCOPY {count:,} dossiers: {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         await conn.execute("ALTER TABLE dossiers ADD PRIMARY KEY (ma_ho_so)")
@@ -103,7 +120,7 @@ async def load(pool: asyncpg.Pool, count: int) -> None:
             "CREATE INDEX dossiers_open ON dossiers (received_day, agency_code)"
             " INCLUDE (due_at_in_force) WHERE trang_thai_ho_so IN (2, 4, 5, 6)"
         )
-        await conn.execute(f"INSERT INTO kpi_daily {RECOMPUTE_ROLLUP}")
+        await conn.execute(INSERT_RECOMPUTED_ROLLUP)
         await conn.execute("VACUUM ANALYZE dossiers")
         await conn.execute("VACUUM ANALYZE kpi_daily")
         rows = await conn.fetchval("SELECT count(*) FROM kpi_daily")

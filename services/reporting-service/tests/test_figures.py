@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 
 from pasc_contracts import VN_TZ
-from pasc_contracts.events.dossier import DossierReceived
+from pasc_contracts.events.dossier import DossierReceived, DossierSnapshot
 from reporting_service.domain.figures import COUNTS, Figures, RollupKey, contributions, rollup_delta
 from reporting_service.domain.read_model import DossierFacts, fold, plan_changes
 
@@ -15,7 +14,7 @@ T0 = datetime(2023, 4, 3, 8, 30, tzinfo=VN_TZ)
 
 
 def facts(**changes: object) -> DossierFacts:
-    return replace(DossierFacts.of(DossierReceived.example().payload.dossier), **changes)
+    return DossierFacts.of(DossierReceived.example().payload.dossier).model_copy(update=changes)
 
 
 def test_processed_not_after_the_due_date_in_force_is_on_time() -> None:
@@ -32,7 +31,7 @@ def test_one_supplement_moves_the_due_date_two_make_it_late() -> None:
     one = facts(trang_thai_ho_so=9, ngay_hen_tra=original, due_at_in_force=moved, supplement_count=1,
                 ngay_ket_thuc_xu_ly=finished)  # fmt: skip
     assert one.on_time
-    assert not replace(one, supplement_count=2).on_time
+    assert not one.model_copy(update={"supplement_count": 2}).on_time
 
 
 def test_a_dossier_adds_to_its_received_day_and_its_processed_day() -> None:
@@ -101,11 +100,13 @@ def test_the_facts_are_the_snapshots_fields_by_name() -> None:
     snap = DossierReceived.example().payload.dossier.model_copy(
         update={"reused_from_national_db": True, "paid_online": True, "ma_linh_vuc": None}
     )
-    f = DossierFacts.of(snap)
-    derived = {"ma_linh_vuc", "digitized", "reused"}
-    for name in {field.name for field in fields(DossierFacts)} - derived:
+    f = DossierFacts.of(snap.model_copy(update={"applicant_id": "pseudonym"}))
+    # The facts are the snapshot: no field of their own, every field kept but the pseudonym.
+    assert list(DossierFacts.model_fields) == list(DossierSnapshot.model_fields)
+    for name in set(DossierSnapshot.model_fields) - {"ma_linh_vuc", "applicant_id"}:
         assert getattr(f, name) == getattr(snap, name), name
-    assert (f.ma_linh_vuc, f.reused, f.reused_from_national_db) == ("", True, True)
+    assert (f.ma_linh_vuc, f.applicant_id) == ("", None)
+    assert (f.counted_reused, f.reused_from_national_db) == (True, True)
     assert (
         contributions(f)[RollupKey(f.received_day, "SXD", "1.001234", "")][
             "reused_from_national_db"

@@ -159,7 +159,7 @@ def dossier(status: int, due_days: int, finished_days: int | None = None) -> Dos
         ma_ho_so="X", revision=1, ma_tthc="1.000001", ma_linh_vuc="", agency_code="SXD",
         trang_thai_ho_so=status, kenh_thuc_hien=1, ngay_tiep_nhan=T0, ngay_hen_tra=T0 + timedelta(days=due_days),
         due_at_in_force=T0 + timedelta(days=due_days), supplement_count=0,
-        ngay_ket_thuc_xu_ly=finished, ngay_tra=None, digitized=False, reused=False,
+        ngay_ket_thuc_xu_ly=finished, ngay_tra=None, digitized=False, reused_data=False,
         reused_from_national_db=False, electronic_result=False, paid_online=False,
     )  # fmt: skip
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pasc_runtime.db import Connection
 from pasc_runtime.records import RecordTable
 from reporting_service.domain.figures import COUNTS, RollupKey
-from reporting_service.domain.read_model import DossierChangePlan, DossierFacts
+from reporting_service.domain.read_model import NOT_KEPT, DossierChangePlan, DossierFacts
 
-# The table's columns, its upsert and the row conversions, from DossierFacts' fields; beside
-# them the days a dossier counts on (derived) and how many events it has had.
+# The table's columns, its upsert and the row conversions, from DossierFacts' fields (the
+# snapshot's, less NOT_KEPT); beside them what the figures derive, stored so that SQL
+# (RECOMPUTE_ROLLUP, the backlog queries) reads it instead of restating the rules, and how many
+# events the dossier has had.
+DERIVED = ("received_day", "processed_day", "counted_digitized", "counted_reused")
 DOSSIERS = RecordTable(
     DossierFacts,
     "dossiers",
     key=("ma_ho_so",),
-    extra={"received_day": "date", "processed_day": "date", "events_applied": "integer"},
+    omit=NOT_KEPT,
+    extra={
+        "received_day": "date",
+        "processed_day": "date",
+        "counted_digitized": "boolean",
+        "counted_reused": "boolean",
+        "events_applied": "integer",
+    },
 )
 _LOCK = DOSSIERS.select("ma_ho_so = ANY($1::text[])", suffix="FOR UPDATE")
 _UPSERT = DOSSIERS.insert(
@@ -51,15 +62,19 @@ async def save(conn: Connection, plans: list[DossierChangePlan]) -> None:
     changed = [p for p in plans if p.new is not None]
     if changed:
         facts = [p.new for p in changed if p.new is not None]
-        days: dict[str, list[Any]] = {
-            "received_day": [f.received_day for f in facts],
-            "processed_day": [f.processed_day for f in facts],
-            "events_applied": [p.events for p in changed],
-        }
-        await conn.execute(_UPSERT, *DOSSIERS.arrays(facts, days))
+        await conn.execute(_UPSERT, *DOSSIERS.arrays(facts, derived_columns(facts, changed)))
     stale = [p for p in plans if p.new is None]
     if stale:
         await conn.execute(_COUNT_EVENTS, [p.ma_ho_so for p in stale], [p.events for p in stale])
+
+
+def derived_columns(
+    facts: Sequence[DossierFacts], plans: Sequence[DossierChangePlan] | None = None
+) -> dict[str, list[Any]]:
+    """The extra columns' values for these dossiers (events_applied: the plans', else 0)."""
+    columns: dict[str, list[Any]] = {name: [getattr(f, name) for f in facts] for name in DERIVED}
+    columns["events_applied"] = [p.events for p in plans] if plans else [0] * len(facts)
+    return columns
 
 
 async def add_to_rollup(conn: Connection, delta: dict[RollupKey, dict[str, int]]) -> None:
@@ -87,7 +102,7 @@ RECOMPUTE_ROLLUP = """
 WITH contributions AS (
     SELECT received_day AS day, agency_code, ma_tthc, ma_linh_vuc, 1 AS received,
            (kenh_thuc_hien = 2)::int AS online, (kenh_thuc_hien = 3)::int AS postal,
-           digitized::int AS digitized, reused::int AS reused,
+           counted_digitized::int AS digitized, counted_reused::int AS reused,
            reused_from_national_db::int AS reused_from_national_db, paid_online::int AS paid_online,
            (trang_thai_ho_so = 3)::int AS refused, (trang_thai_ho_so = 7)::int AS withdrawn,
            (trang_thai_ho_so = 8)::int AS stopped, 0 AS processed, 0 AS on_time, 0 AS late,
@@ -112,6 +127,14 @@ SELECT day, agency_code, ma_tthc, ma_linh_vuc, sum(received)::int AS received,
        sum(electronic_result)::int AS electronic_result
 FROM contributions GROUP BY 1, 2, 3, 4
 """
+
+
+# The rollups recomputed into kpi_daily, by column name: kpi_daily's columns are not in
+# COUNTS order (columns added by later migrations come last), so a bare INSERT would shift them.
+INSERT_RECOMPUTED_ROLLUP = (
+    f"INSERT INTO kpi_daily (day, agency_code, ma_tthc, ma_linh_vuc, {', '.join(COUNTS)})\n"
+    f"{RECOMPUTE_ROLLUP}"
+)
 
 
 async def rollup_drift(conn: Connection) -> int:

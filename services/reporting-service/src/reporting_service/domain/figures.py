@@ -47,16 +47,14 @@ class RollupKey:
 
 def contributions(facts: DossierFacts) -> dict[RollupKey, dict[str, int]]:
     """The counts one dossier adds to the rollup rows, by row."""
-    received_key = RollupKey(
-        facts.received_day, facts.agency_code, facts.ma_tthc, facts.ma_linh_vuc
-    )
+    received_key = RollupKey(facts.received_day, facts.agency_code, facts.ma_tthc, facts.field_code)
     rows: dict[RollupKey, dict[str, int]] = {
         received_key: {
             "received": 1,
             "online": int(facts.kenh_thuc_hien == ONLINE),
             "postal": int(facts.kenh_thuc_hien == POSTAL),
-            "digitized": int(facts.digitized),
-            "reused": int(facts.reused),
+            "digitized": int(facts.counted_digitized),
+            "reused": int(facts.counted_reused),
             "reused_from_national_db": int(facts.reused_from_national_db),
             "paid_online": int(facts.paid_online),
             "refused": int(facts.trang_thai_ho_so == REFUSED),
@@ -66,7 +64,7 @@ def contributions(facts: DossierFacts) -> dict[RollupKey, dict[str, int]]:
     }
     processed_day = facts.processed_day
     if processed_day is not None:
-        key = RollupKey(processed_day, facts.agency_code, facts.ma_tthc, facts.ma_linh_vuc)
+        key = RollupKey(processed_day, facts.agency_code, facts.ma_tthc, facts.field_code)
         on_time = facts.on_time
         row = rows.setdefault(key, {})
         row.update(

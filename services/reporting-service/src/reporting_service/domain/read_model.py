@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from pasc_contracts import VN_TZ
-from pasc_contracts.events.dossier import DossierSnapshot, KenhThucHien, TrangThaiHoSo
+from pasc_contracts.events.dossier import DossierSnapshot
 
 IN_PROCESS = frozenset({2, 4, 5, 6})
 PROCESSED = frozenset({9, 10})
@@ -36,33 +36,32 @@ def digitized(snap: DossierSnapshot) -> bool:
     return done >= submitted
 
 
-@dataclass(frozen=True)
-class DossierFacts:
-    """What the figures need of one dossier, as of its latest revision (no personal data).
+# What reporting does not keep of a dossier's snapshot: the applicant's pseudonymous id. The
+# figures count dossiers, never people; kept, it would let the read model link one person's
+# dossiers across agencies and years.
+NOT_KEPT = frozenset({"applicant_id"})
 
-    Each field is the DossierSnapshot field of the same name, copied by name (`of`), except
-    the two reporting derives: `digitized` (every document digitized) and `reused` (reused or
-    taken from the national databases). adapters/read_model_store derives the table from it.
+
+class DossierFacts(DossierSnapshot):
+    """A dossier as reporting keeps it: its latest DossierSnapshot, field for field, without
+    what NOT_KEPT names; a dossier sent without a field (ma_linh_vuc) is keyed "" as the
+    rollups key it. adapters/read_model_store derives the table from this model; what the
+    figures read of it beyond the snapshot's fields is derived here, as properties.
     """
 
-    ma_ho_so: str
-    revision: int
-    ma_tthc: str
-    ma_linh_vuc: str
-    agency_code: str
-    trang_thai_ho_so: TrangThaiHoSo
-    kenh_thuc_hien: KenhThucHien
-    ngay_tiep_nhan: datetime
-    ngay_hen_tra: datetime
-    due_at_in_force: datetime
-    supplement_count: int
-    ngay_ket_thuc_xu_ly: datetime | None
-    ngay_tra: datetime | None
-    digitized: bool
-    reused: bool
-    reused_from_national_db: bool
-    electronic_result: bool
-    paid_online: bool
+    @property
+    def counted_digitized(self) -> bool:
+        """Counted as digitized (the portal's rule: every submitted document digitized)."""
+        return digitized(self)
+
+    @property
+    def counted_reused(self) -> bool:
+        """Counted as reusing data: reused, or taken from the national databases."""
+        return self.reused_data or self.reused_from_national_db
+
+    @property
+    def field_code(self) -> str:
+        return self.ma_linh_vuc or ""
 
     @property
     def received_day(self) -> date:
@@ -125,19 +124,10 @@ class DossierFacts:
 
     @classmethod
     def of(cls, snap: DossierSnapshot) -> DossierFacts:
-        """The snapshot's facts, by field name; reporting's own readings beside them."""
-        return cls(
-            **{name: getattr(snap, name) for name in _COPIED},
-            ma_linh_vuc=snap.ma_linh_vuc or "",
-            digitized=digitized(snap),
-            reused=snap.reused_data or snap.reused_from_national_db,
-        )
-
-
-_DERIVED = frozenset({"ma_linh_vuc", "digitized", "reused"})
-_COPIED = tuple(f.name for f in fields(DossierFacts) if f.name not in _DERIVED)
-if missing := set(_COPIED) - set(DossierSnapshot.model_fields):
-    raise TypeError(f"DossierFacts fields neither in DossierSnapshot nor derived: {missing}")
+        """The snapshot as reporting keeps it (already validated: no second validation)."""
+        kept = {name: value for name, value in snap if name not in NOT_KEPT}
+        kept["ma_linh_vuc"] = snap.ma_linh_vuc or ""
+        return cls.model_construct(**kept)
 
 
 @dataclass(frozen=True)
