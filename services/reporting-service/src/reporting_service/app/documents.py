@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -303,19 +304,37 @@ def _docx_table(doc: Any, table: Table, text_width_cm: float) -> None:
 
 
 def render_docx(document: ReportDocument) -> bytes:
+    """The report as the office signs it: A4, Times New Roman 14, the letterhead of Decree
+    30/2020/NĐ-CP, the sections, and the block of recipients and signature."""
     doc = Document()
+    text_width = _page_setup(doc)
+    _letterhead(doc, document, text_width)
+    _body(doc, document, text_width)
+    _signature_block(doc, document, text_width)
+    doc.core_properties.title = f"{document.title} {document.summary}"
+    doc.core_properties.author = document.letterhead.issuer_name
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _page_setup(doc: DocxDocument) -> float:
+    """A4 portrait with the decree's margins; returns the text width in cm."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    text_width = 21 - 3 - 1.5
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     _page_numbers(section)
+    return 21 - 3 - 1.5
 
+
+def _letterhead(doc: DocxDocument, document: ReportDocument, text_width: float) -> None:
+    """Issuer left, national name and motto right, number and place-date under them."""
     head = document.letterhead
     left_cm, right_cm = 6.6, text_width - 6.6
     top = doc.add_table(rows=2, cols=2)
@@ -356,6 +375,9 @@ def render_docx(document: ReportDocument) -> bytes:
         reuse=top.cell(1, 1).paragraphs[0],
     )
 
+
+def _body(doc: DocxDocument, document: ReportDocument, text_width: float) -> None:
+    """Title, summary, recipient line, then each section's paragraphs and tables."""
     _para(doc, document.title, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18, after=0)
     _para(doc, document.summary, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     _rule(doc, 4.0, text_width, after=6)
@@ -375,6 +397,10 @@ def render_docx(document: ReportDocument) -> bytes:
     closing = _para(doc, document.closing, 14, indent_cm=1)
     closing.paragraph_format.keep_with_next = True  # never a signature alone on the last page
 
+
+def _signature_block(doc: DocxDocument, document: ReportDocument, text_width: float) -> None:
+    """Recipients left, the signing authority, position and signer right; never split."""
+    head = document.letterhead
     sign = doc.add_table(rows=1, cols=2)
     _no_borders(sign)
     _columns(sign, [8.0, text_width - 8.0])
@@ -424,12 +450,6 @@ def render_docx(document: ReportDocument) -> bytes:
     for _ in range(4):
         _para(right, "", 14, after=0)
     _para(right, signing.signer or "", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-
-    doc.core_properties.title = f"{document.title} {document.summary}"
-    doc.core_properties.author = head.issuer_name
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 # -- XLSX -----------------------------------------------------------------------------------
