@@ -48,6 +48,7 @@ from pasc_runtime.deadletter import DeadLetters, Failure, Redactor
 from pasc_runtime.logs import safe_error
 from pasc_runtime.metrics import PlatformMetrics
 from pasc_runtime.tracing import TRACER, remote_span
+from pasc_runtime.tracing import records as records_spans
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,10 @@ class EventConsumer:
         self._max_retries = max_retries
         self._backoff = retry_backoff_s
         self._tracer = tracer or trace.get_tracer(TRACER)
+        # Without an exporter nothing records: a per-event span would be built and dropped for
+        # every message (a fifth of the consumer's own CPU per event, measured). The batch span
+        # stays: events staged by the handler take their trace context from it.
+        self._event_spans = records_spans(self._tracer)
         self.assignment = Assignment(
             metrics.assigned_partitions.labels(topic.name, group).set,
         )
@@ -218,7 +223,7 @@ class EventConsumer:
             batch_span.set_attribute("pasc.dead_letters", len(failures))
             batch_span.set_attribute("pasc.duplicates", len(outcomes.duplicates))
         for record, producer in zip(records, producers, strict=True):
-            if producer is not None:
+            if producer is not None and self._event_spans:
                 applied = decoded.get((record.partition, record.offset))
                 self._event_span(record, applied, producer, batch_span, started_ns, outcomes)
         self._metrics.batch_seconds.labels(self.topic.name).observe(time.perf_counter() - started)
