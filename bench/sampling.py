@@ -56,5 +56,5 @@ def sampled(phase: str, pids: dict[str, int], out_dir: Path, rate: int = RATE) -
 def summarize(path: Path, top: int = 8) -> dict[str, Any]:
     """The functions that dominate a profile file (see `report.top_frames`)."""
     if not path.exists():
-        return {"samples": 0, "self": [], "cumulative": []}
+        return {"samples": 0, "waiting": 0, "self": [], "cumulative": []}
     return report.top_frames(path.read_text(), top)

@@ -41,13 +41,33 @@ def test_top_frames_ranks_functions_by_self_and_cumulative_share() -> None:
     assert len(top["cumulative"]) == 3
 
 
-def test_top_frames_leaves_out_frames_on_every_sample() -> None:
-    everywhere = "main (cli.py:1);fold (rebuild.py:9) 90\nmain (cli.py:1);commit (db.py:3) 10"
+def test_top_frames_leaves_out_entry_points_wrappers_and_waiting_threads() -> None:
+    collapsed = "\n".join(
+        [
+            # the main thread: main is on all its samples, middleware passes all it gets to
+            # replay, which branches
+            "main (cli.py:1);middleware (mw.py:2);replay (rebuild.py:5);fold (rebuild.py:9) 60",
+            "main (cli.py:1);middleware (mw.py:2);replay (rebuild.py:6);commit (db.py:3) 20",
+            "main (cli.py:1);setup (cli.py:3) 10",
+            # a pool's worker thread: mostly waiting for work
+            "_bootstrap (threading.py:1);_worker (concurrent/futures/thread.py:8) 500",
+            "_bootstrap (threading.py:1);_worker (concurrent/futures/thread.py:9)"
+            ";resolve (dns.py:4) 10",
+        ]
+    )
 
-    top = report.top_frames(everywhere)
+    top = report.top_frames(collapsed)
 
-    assert [f for f, _ in top["cumulative"]] == ["fold (rebuild.py)", "commit (db.py)"]
-    assert report.top_frames("") == {"samples": 0, "self": [], "cumulative": []}
+    assert top["samples"] == 100
+    assert top["waiting"] == 500
+    assert top["self"][0] == ("fold (rebuild.py)", 60.0)
+    # main (every sample of its thread) and middleware (all to one callee) are not ranked;
+    # the worker thread's entry point is (its thread's samples are not all under it alone)
+    names = [f for f, _ in top["cumulative"]]
+    assert names[:2] == ["replay (rebuild.py)", "fold (rebuild.py)"]
+    assert "main (cli.py)" not in names
+    assert "middleware (mw.py)" not in names
+    assert report.top_frames("") == {"samples": 0, "waiting": 0, "self": [], "cumulative": []}
 
 
 def test_phase_cost_subtracts_idle_cpu_per_record_but_not_from_cores_used() -> None:
@@ -130,8 +150,29 @@ def test_the_ratio_target_is_closed_at_half_the_raw_client_rate() -> None:
     text = "\n".join(report.explain("ratio", _report(), cores=2))
 
     assert ">= 0.5 = 4,363 records/s" in text
-    assert "4,363 records/ss" not in text
     assert "needs <= 229 us/record" in text
+
+
+def test_a_phase_explained_once_is_not_repeated_for_the_next_target() -> None:
+    shown: set[str] = set()
+    r = _report()
+    first = "\n".join(report.explain("pipeline_records_per_s", r, 2, shown))
+    second = "\n".join(report.explain("ratio", r, 2, shown))
+
+    assert "profile of gateway" in first
+    assert "profile of gateway" not in second
+    assert "phase pipeline: its costs and profile are above" in second
+    assert "what would close it: gateway 361 us/record" in second
+
+
+def test_a_process_within_its_budget_is_said_not_to_limit_the_rate() -> None:
+    r = _report()
+    r["raw_aiokafka_records_per_s"] = 1_000  # half of it: 500 records/s, 2,000 us/record
+
+    closing = report.explain("ratio", r, cores=2)[-1]
+
+    assert "gateway 361 us/record is within the 2,000 us/record" in closing
+    assert "does not limit the rate" in closing
 
 
 def test_a_missed_latency_target_says_whether_it_grows_with_history() -> None:
