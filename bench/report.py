@@ -362,6 +362,8 @@ def explain(key: str, r: dict[str, Any], cores: int, shown: set[str] | None = No
             if cost
             else "not computable: no CPU measured"
         )
+    elif measured is None:
+        closing = "nothing to close before it is measured"
     else:
         closing = close_latency(r.get("latency_by_history", {}), cost)
     if cost and not repeated:

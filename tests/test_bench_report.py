@@ -186,6 +186,7 @@ def test_a_missed_latency_target_says_whether_it_grows_with_history() -> None:
     assert "oversubscribed" not in small
     assert "(no profile: py-spy took no samples of it)" in small
     assert "5 M dossiers were not in --history" in large
+    assert large.endswith("what would close it: nothing to close before it is measured")
 
 
 def test_rss_and_an_unmeasured_rebuild_are_explained_without_failing() -> None:
