@@ -349,6 +349,11 @@ def explain(key: str, r: dict[str, Any], cores: int, shown: set[str] | None = No
             + load_note(loads.get(phase), cores)
         )
         lines.append(f"  CPU per {unit}: {_cost_line(cost['processes'], unit)}")
+        if phase == "rebuild":
+            lines.append(
+                "  (the rebuild's CPU includes its start-up, imports and migrations: a few seconds"
+                " of CPU that weigh per event only in a small run)"
+            )
         if phase.startswith("latency"):
             lines.append(
                 "  (reporting's CPU includes answering the benchmark's polls: one GET every"
