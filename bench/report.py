@@ -174,10 +174,20 @@ def load_note(load_average: str | None, cores: int) -> str:
     )
 
 
+def _unseparated(p: dict[str, float]) -> bool:
+    """CPU spent in the phase, none of it above the idle rate measured before it."""
+    return p["us_per_record"] == 0 and p["cores_used"] > 0
+
+
 def _cost_line(processes: dict[str, dict[str, float]], unit: str) -> str:
     return ", ".join(
-        f"{label(name)} {p['us_per_record']:,.0f} us/{unit} ({p['cores_used']:.2f} of a core,"
-        f" {100 * p['machine_share']:.0f}% of the machine)"
+        f"{label(name)} "
+        + (
+            "? (not told apart from its idle CPU)"
+            if _unseparated(p)
+            else f"{p['us_per_record']:,.0f} us/{unit}"
+        )
+        + f" ({p['cores_used']:.2f} of a core, {100 * p['machine_share']:.0f}% of the machine)"
         for name, p in processes.items()
     )
 
@@ -239,11 +249,15 @@ def close_throughput(
             f" ({cost / budget:.1f}x less), or {math.ceil(cost / budget)} {label(worst)}"
             f" processes on as many cores"
         )
+    counted = [label(n) for n, p in processes.items() if not _unseparated(p)]
+    unknown = [label(n) for n, p in processes.items() if _unseparated(p)]
     if total > 0:
         parts.append(
-            f"the whole path ({' + '.join(label(n) for n in processes)} = {total:,.0f}"
-            f" us/{unit}) needs {needed * total / 1e6:.1f} cores at {needed:,.0f} {unit}s/s"
-            f" (this machine: {cores})"
+            f"the whole path ({' + '.join(counted)} = {total:,.0f} us/{unit}"
+            + (f"; {', '.join(unknown)} not counted" if unknown else "")
+            + f") needs {needed * total / 1e6:.1f} cores at {needed:,.0f} {unit}s/s"
+            + (" at least" if unknown else "")
+            + f" (this machine: {cores})"
         )
     used = processes[worst]["cores_used"]
     if used < SATURATED:

@@ -175,6 +175,24 @@ def test_a_process_within_its_budget_is_said_not_to_limit_the_rate() -> None:
     assert "does not limit the rate" in closing
 
 
+def test_brokers_busy_only_at_their_idle_rate_are_not_counted_as_free() -> None:
+    r = _report()
+    r["phase_cost"]["pipeline"] = report.phase_cost(
+        {"integration-gateway": 0.0, "kafka": 0.0},
+        {"integration-gateway": 3.61, "kafka": 10.0},
+        seconds=10.0,
+        records=10_000,
+        idle_per_s={"kafka": 1.2},  # more than the phase's 1.0 core
+        cores=2,
+    )
+
+    text = "\n".join(report.explain("pipeline_records_per_s", r, cores=2))
+
+    assert "brokers ? (not told apart from its idle CPU) (1.00 of a core" in text
+    assert "(gateway = 361 us/record; brokers not counted) needs 3.6 cores" in text
+    assert "at 10,000 records/s at least (this machine: 2)" in text
+
+
 def test_a_missed_latency_target_says_whether_it_grows_with_history() -> None:
     r = _report()
     small = "\n".join(report.explain("latency_p99_s", r, cores=2))
