@@ -158,8 +158,9 @@ async def http_ingest(syncs: list[Sync], keys: dict[str, str], clients: int = 16
 
 async def latency_under_load(
     syncs: list[Sync], keys: dict[str, str], rate: float, seconds: float
-) -> list[float]:
-    """At a steady rate, the time from a request's 200 to its first record's effect in reporting."""
+) -> tuple[list[float], int]:
+    """At a steady rate, the time from a request's 200 to its last record's effect in reporting;
+    and the number of records sent."""
     per_request = 100
     interval = per_request / rate
     latencies: list[float] = []
@@ -181,7 +182,7 @@ async def latency_under_load(
         for sync in fresh:
             by_agency.setdefault(sync.agency_code, []).append(sync)
         agencies = sorted(by_agency, key=lambda a: -len(by_agency[a]))
-        started, sent, i = time.perf_counter(), 0, 0
+        started, sent, records, i = time.perf_counter(), 0, 0, 0
         while time.perf_counter() - started < seconds:
             agency = agencies[i % len(agencies)]
             i += 1
@@ -203,9 +204,10 @@ async def latency_under_load(
             response.raise_for_status()
             pending.append(asyncio.create_task(watch(batch[-1].record["MaHoSo"], 1, acked)))
             sent += 1
+            records += len(batch)
             await asyncio.sleep(max(0.0, started + sent * interval - time.perf_counter()))
         await asyncio.gather(*pending)
-    return latencies
+    return latencies, records
 
 
 def summarize(values: list[float]) -> dict[str, float]:

@@ -4,8 +4,9 @@ The platform measured is this checkout's: catalog, gateway and reporting started
 three-broker Kafka cluster with fresh schemas of the local PostgreSQL (bench/private_stack.py),
 so the millions of benchmark events never reach the shared broker's topics. Writes
 bench/results/latest.json and prints a table. Targets (issue 17) are checked here and reported,
-never asserted by a timed test; a missed target is printed with the measured CPU per record
-that explains it.
+never asserted by a timed test. Every phase is sampled with py-spy (bench/sampling.py) and
+its processes' CPU measured: a missed target is printed with the CPU per record of each process
+in its path, the bottleneck's top frames and what would close it (bench/report.py).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -34,17 +38,24 @@ import pipeline
 import preload
 import private_stack
 import raw_baseline
+import report as explaining
 import sampling as profiling
 from private_stack import PrivateStack
 
 from pasc_simulator.catalog import load_catalog
 from pasc_simulator.lifecycle import simulate_month
+from reporting_service.adapters import kpi_queries
+from reporting_service.app.kpi import kpi_report
+from reporting_service.domain.periods import month_period
+
+kpi_query_bench = preload.kpi_query  # services/reporting-service/bench/kpi_query.py
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 CATALOG = REPO / "services" / "catalog-service" / "data" / "tthc-synthetic.csv"
 PASC = str(Path(sys.executable).parent / "pasc")
 SERVICES = ("integration-gateway", "catalog-service", "reporting-service")
+CORES = os.cpu_count() or 1
 TARGETS = {
     "pipeline_records_per_s": 10_000,
     "ratio": 0.5,
@@ -57,19 +68,29 @@ TARGETS = {
 # `history`: dossiers already in reporting's read model when record-to-figure latency is
 # measured (preloaded with COPY, not through the pipeline), smallest first.
 SIZES = {
+    # a smoke run of every phase (a few minutes, most of it starting the brokers and services):
+    # checks the benchmark works end to end, its figures are too small to mean anything
+    "tiny": {
+        "pipeline": 2_000,
+        "http": 1_000,
+        "latency_s": 5,
+        "history": (20_000,),
+    },
     "quick": {
         "pipeline": 20_000,
         "http": 10_000,
         "latency_s": 15,
         "history": (20_000, 1_000_000),
-        "kpi_dossiers": 200_000,
     },
+    # Full size (`make bench`) within 50 minutes on this 2-core machine: each throughput phase
+    # runs minutes at the rates measured so far (pipeline ~300-950 records/s, HTTP ~500-1,100),
+    # long past its ramp-up of a few seconds; more records would not change its figure, only
+    # the rebuild's event count, which grows with them. bench/README.md has the phase timings.
     "full": {
-        "pipeline": 1_000_000,
-        "http": 200_000,
+        "pipeline": 200_000,
+        "http": 100_000,
         "latency_s": 60,
         "history": (20_000, 1_000_000, 5_000_000),
-        "kpi_dossiers": 5_000_000,
     },
 }
 FIVE_MILLION = 5_000_000
@@ -136,21 +157,6 @@ def cpu_snapshot(stack: PrivateStack) -> dict[str, float]:
     return taken
 
 
-def cpu_per_record_us(
-    before: dict[str, float],
-    after: dict[str, float],
-    records: int,
-    idle_per_s: dict[str, float],
-    seconds: float,
-) -> dict[str, float]:
-    """CPU per record above what each process spends idle (three brokers' JVMs burn CPU
-    with no traffic at all: counted per record, a slow run would look costlier)."""
-    return {
-        k: round(max(0.0, after[k] - before[k] - idle_per_s[k] * seconds) / records * 1e6, 1)
-        for k in before
-    }
-
-
 def idle_cpu_per_s(stack: PrivateStack, seconds: float = 5.0) -> dict[str, float]:
     before = cpu_snapshot(stack)
     time.sleep(seconds)
@@ -172,48 +178,78 @@ async def run_raw(
     return {"aiokafka": a.records_per_s, "confluent": c.records_per_s}
 
 
-def rebuild(stack: PrivateStack, profile: bool = False) -> dict[str, float]:
-    """`pasc reporting rebuild` of the benchmark's read model (under py-spy when profiling)."""
-    spy = (
-        [
-            *(profiling.PY_SPY, "record", "--format", "raw", "--rate", "50"),
-            *("--output", str(RESULTS / "rebuild-reporting-service.txt"), "--"),
-        ]
-        if profile
-        else []
-    )
+def rebuild(bench: Bench) -> dict[str, float]:
+    """`pasc reporting rebuild` of the benchmark's read model, sampled by py-spy; its CPU is
+    the process's own (`wait4`), the brokers' is measured around it."""
+    stack = bench.stack
     env = {
         **os.environ,
         "DB_SCHEMA": stack.schema("reporting"),
         "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap,
         "DATABASE_URL": private_stack.DATABASE,
     }
+    brokers = cpu_snapshot(stack)["kafka"]
     started = time.perf_counter()
-    out = subprocess.run(
-        [*spy, PASC, "reporting", "rebuild"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO,
-        env=env,
-    ).stdout
-    seconds = time.perf_counter() - started
-    match = re.search(r"(\d+) events in ([\d.]+) s", out)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            [PASC, "reporting", "rebuild"], stdout=out, stderr=err, cwd=REPO, env=env
+        )
+        time.sleep(1)  # py-spy attaches once the interpreter is up (its imports are not per event)
+        with bench.sampled("rebuild", {"rebuild": process.pid}):
+            _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if process.returncode:
+            raise subprocess.CalledProcessError(
+                process.returncode, process.args, out.read(), err.read()[-3000:]
+            )
+        text = out.read()
+    match = re.search(r"(\d+) events in ([\d.]+) s", text)
     events = int(match.group(1)) if match else 0
     inner = float(match.group(2)) if match else seconds
+    bench.costs["rebuild"] = explaining.phase_cost(
+        {"rebuild": 0.0, "kafka": brokers},
+        {"rebuild": usage.ru_utime + usage.ru_stime, "kafka": cpu_snapshot(stack)["kafka"]},
+        seconds,
+        events,
+        {"kafka": bench.idle.get("kafka", 0.0)},
+        CORES,
+    )
     return {"events": events, "seconds": inner, "events_per_s": events / inner if inner else 0.0}
 
 
-def kpi_query(dossiers: int) -> dict[str, float]:
-    script = REPO / "services/reporting-service/bench/kpi_query.py"
-    out = subprocess.run(
-        [sys.executable, str(script), "--dossiers", str(dossiers), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO,
-    ).stdout
-    return dict(json.loads(out.strip().splitlines()[-1]))
+def kpi_query(schema: str, runs: int = 200) -> dict[str, float]:
+    """The KPI query benchmark's timings (services/reporting-service/bench/kpi_query.py) over
+    the benchmark's own read model with its largest history: the same synthetic dossiers,
+    without COPYing millions of them a second time into a schema of its own."""
+    return asyncio.run(_kpi_query(schema, runs))
+
+
+async def _kpi_query(schema: str, runs: int) -> dict[str, float]:
+    conn = await asyncpg.connect(private_stack.DATABASE, server_settings={"search_path": schema})
+    try:
+        period = month_period(kpi_query_bench.MONTH)
+        now = kpi_query_bench.END
+        city = await kpi_query_bench.timed(
+            f"city-wide month figures ({kpi_query_bench.MONTH})",
+            runs,
+            lambda: kpi_queries.figures(conn, period, None, now),
+        )
+        whole = await kpi_query_bench.timed(
+            "whole /v1/kpi answer, city month (breakdowns, daily, score)",
+            max(10, runs // 4),
+            lambda: kpi_report(conn, period, None, now),
+        )
+    finally:
+        await conn.close()
+    return {
+        "p50_s": round(city[0], 4),
+        "p99_s": round(city[1], 4),
+        "api_p50_s": round(whole[0], 4),
+        "api_p99_s": round(whole[1], 4),
+    }
 
 
 def load_average() -> str:
@@ -226,7 +262,9 @@ class Bench:
     def __init__(self, stack: PrivateStack, args: argparse.Namespace) -> None:
         self.stack = stack
         self.args = args
-        self.size = SIZES["quick" if args.quick else "full"]
+        self.size: dict[str, Any] = dict(SIZES[variant(args)])
+        if args.records:
+            self.size["pipeline"], self.size["http"] = args.records, args.records // 2
         self.procedures = load_catalog(CATALOG)
         self.run = datetime.now(UTC).strftime("%H%M%S")
         self.keys: dict[str, str] = {}
@@ -235,11 +273,34 @@ class Bench:
             for k, v in stack.pids().items()
             if k in ("integration-gateway", "reporting-service")
         }
+        self.idle: dict[str, float] = {}
+        # per phase: each process's CPU per record and cores used; its profile's top frames
+        self.costs: dict[str, dict[str, Any]] = {}
+        self.tops: dict[str, dict[str, Any]] = {}
 
-    def phase(self, name: str) -> contextlib.AbstractContextManager[None]:
-        if not self.args.profile:
-            return contextlib.nullcontext()
-        return profiling.sampled(name, self.spied, RESULTS)
+    @contextlib.contextmanager
+    def sampled(self, name: str, pids: dict[str, int] | None = None) -> Iterator[None]:
+        """py-spy on the services (or `pids`) while the block runs; their top frames kept."""
+        pids = self.spied if pids is None else pids
+        if self.args.no_profile:
+            yield
+            return
+        with profiling.sampled(name, pids, RESULTS):
+            yield
+        self.tops[name] = {n: profiling.summarize(RESULTS / f"{name}-{n}.txt") for n in pids}
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[dict[str, int]]:
+        """Sampled, and each process's CPU measured over the block; the block sets `records`."""
+        counted = {"records": 0}
+        with self.sampled(name):
+            before = cpu_snapshot(self.stack)
+            started = time.perf_counter()
+            yield counted
+            seconds = time.perf_counter() - started
+            self.costs[name] = explaining.phase_cost(
+                before, cpu_snapshot(self.stack), seconds, counted["records"], self.idle, CORES
+            )
 
     def month(self, records: int, month: int, prefix: str, seed: int = 0) -> Any:
         return simulate_month(
@@ -264,12 +325,12 @@ class Bench:
         messages = pipeline.ingress_messages(syncs, self.keys)
         return asyncio.run(run_raw(self.stack.bootstrap, messages, len(syncs))), len(syncs)
 
-    def pipeline(self, month: int, prefix: str) -> tuple[float, int, dict[str, float]]:
-        """Records/s from the first ingress message to the figures, and the CPU per record."""
+    def pipeline(self, month: int, prefix: str) -> tuple[float, int, dict[str, Any]]:
+        """Records/s from the first ingress message to the figures, and each process's CPU."""
         data = self.month(self.size["pipeline"], month, prefix)
         messages = pipeline.ingress_messages(data.syncs, self.keys)
         before = asyncio.run(_kpi(2019, month))
-        idle = idle_cpu_per_s(self.stack)
+        self.idle = idle = idle_cpu_per_s(self.stack)
         cpu = cpu_snapshot(self.stack)
         started = time.perf_counter()
         asyncio.run(pipeline.produce(self.stack.bootstrap, messages))
@@ -277,19 +338,22 @@ class Bench:
             pipeline.wait_reflected(2019, month, before, pipeline.expected_totals(data), 3600)
         )
         records = len(data.syncs)
-        return (
-            records / (done - started),
-            records,
-            cpu_per_record_us(cpu, cpu_snapshot(self.stack), records, idle, done - started),
+        cost = explaining.phase_cost(
+            cpu, cpu_snapshot(self.stack), done - started, records, idle, CORES
         )
+        return records / (done - started), records, cost
 
-    def latency(self, month: int, prefix: str) -> dict[str, float]:
+    def latency(self, month: int, prefix: str, name: str) -> dict[str, float]:
         data = self.month(self.size["latency_s"] * 1200 * 25 // 10, month, prefix)
-        return pipeline.summarize(
-            asyncio.run(
+        with self.phase(name) as counted:
+            latencies, counted["records"] = asyncio.run(
                 pipeline.latency_under_load(data.syncs, self.keys, 1000.0, self.size["latency_s"])
             )
-        )
+        return pipeline.summarize(latencies)
+
+
+def variant(args: argparse.Namespace) -> str:
+    return "tiny" if args.tiny else "quick" if args.quick else "full"
 
 
 def main() -> None:
@@ -298,23 +362,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a few minutes, for checking a change")
     parser.add_argument(
-        "--profile",
+        "--tiny",
         action="store_true",
-        help="sample the gateway and reporting with py-spy during the pipeline and HTTP phases",
+        help="a smoke run of every phase with tiny counts (checks the benchmark, not the platform)",
     )
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="do not sample the services with py-spy (the missed targets are then explained"
+        " without their top frames)",
+    )
+    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)  # the default now
     parser.add_argument(
         "--history",
         help="read-model sizes (dossiers, comma-separated) for the latency phase;"
         " default: 20000,1000000 quick, 20000,1000000,5000000 full",
     )
     parser.add_argument("--no-scaleout", action="store_true", help="skip the two-process phases")
+    parser.add_argument(
+        "--records",
+        type=int,
+        help="records per pipeline phase (and half as many for HTTP ingest) instead of the"
+        " variant's: a shorter full run when the machine is slow",
+    )
     args = parser.parse_args()
     # Stopped with SIGTERM (SIGINT is ignored when started in the background): leave through
     # the private stack's clean-up, which stops its brokers and services and drops its schemas.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(),
-        "variant": "quick" if args.quick else "full",
+        "variant": variant(args),
     }
     say("starting a private three-broker cluster and this checkout's services")
     with private_stack.private_stack() as stack:
@@ -330,14 +407,16 @@ def main() -> None:
         load = {"raw": load_average()}
 
         say("pipeline: Kafka ingress -> gateway -> dossier.lifecycle.v1 -> reporting read model")
-        with bench.phase("pipeline"):
-            pipeline_rps, pipeline_records, cpu_us = bench.pipeline(1, "P")
+        with bench.sampled("pipeline"):
+            pipeline_rps, pipeline_records, bench.costs["pipeline"] = bench.pipeline(1, "P")
         load["pipeline"] = load_average()
+        cpu_us = {k: v["us_per_record"] for k, v in bench.costs["pipeline"]["processes"].items()}
 
         say(f"HTTP ingest: {size['http']} records from concurrent clients")
         hmonth = bench.month(size["http"], 2, "H", seed=1)
-        with bench.phase("http"):
+        with bench.phase("http") as counted:
             http = asyncio.run(pipeline.http_ingest(hmonth.syncs, bench.keys))
+            counted["records"] = http.records
         load["http"] = load_average()
 
         # Before the history is preloaded: the ratios are to the pipeline figure above, taken
@@ -354,18 +433,20 @@ def main() -> None:
                 preload.grow(private_stack.DATABASE, stack.schema("reporting"), loaded, dossiers)
             )
             say(f"latency at 1,000 records/s for {size['latency_s']} s over {dossiers:,} dossiers")
-            latency = bench.latency(3 + n, f"L{n}")
+            latency = bench.latency(3 + n, f"L{n}", f"latency-{dossiers}")
+            load[f"latency-{dossiers}"] = load_average()
             by_history[str(dossiers)] = {
                 **{k: round(v, 4) for k, v in latency.items()},
-                "load_average": load_average(),  # type: ignore[dict-item]
+                "load_average": load[f"latency-{dossiers}"],  # type: ignore[dict-item]
             }
 
+        say(f"KPI query over the read model's {max(history):,} dossiers")
+        kpi = kpi_query(stack.schema("reporting"))
+
         say("rebuild of reporting's read model")
-        rebuilt = rebuild(stack, args.profile)
+        rebuilt = rebuild(bench)
         load["rebuild"] = load_average()
         rss = peak_rss_mb(stack.pids())
-    say(f"KPI query over {size['kpi_dossiers']} dossiers")
-    kpi = kpi_query(size["kpi_dossiers"])
 
     smallest = by_history[str(min(history))]
     report.update(
@@ -380,7 +461,7 @@ def main() -> None:
                 "pipeline_records": pipeline_records,
                 "raw_records": raw_records,
                 "http_records": len(hmonth.syncs),
-                "kpi_dossiers": size["kpi_dossiers"],
+                "kpi_dossiers": max(history),
                 "history_dossiers": list(history),
             },
             "load_average": load,
@@ -407,20 +488,11 @@ def main() -> None:
         }
     )
     report["targets"] = check_targets(report)
-    if args.profile:
-        report["profile"] = {
-            f"{p}/{name}": profiling.summarize(RESULTS / f"{p}-{name}.txt")
-            for p in ("pipeline", "http")
-            for name in bench.spied
-        }
-        report["profile"]["rebuild/reporting-service"] = profiling.summarize(
-            RESULTS / "rebuild-reporting-service.txt"
-        )
+    report["phase_cost"] = bench.costs
+    report["profile_top"] = bench.tops
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     print_table(report)
-    for key, summary in report.get("profile", {}).items():
-        profiling.print_summary(*key.split("/"), summary)
 
 
 def measure_scaleout(bench: Bench, stack: PrivateStack, one: float) -> dict[str, Any]:
@@ -484,42 +556,6 @@ def cores_model(r: dict[str, Any]) -> dict[int, int]:
     if not cost:
         return {}
     return {cores: round((cores - max(1, cores // 4)) * 1e6 / cost) for cores in (8, 32)}
-
-
-def explain(key: str, r: dict[str, Any]) -> str:
-    """Why a target is missed: the measured cost per record, and what would close it."""
-    cpu = r["cpu_us_per_record"]
-    gateway, reporting, kafka = (
-        cpu.get("integration-gateway", 0),
-        cpu.get("reporting-service", 0),
-        cpu.get("kafka", 0),
-    )
-    total = gateway + reporting + kafka
-    if key in ("pipeline_records_per_s", "ratio"):
-        return (
-            f"CPU per record: gateway {gateway} us, reporting {reporting} us, brokers {kafka} us"
-            f" = {total} us on {os.cpu_count()} cores shared with PostgreSQL and other work"
-            f" (<= {round(os.cpu_count() * 1e6 / total) if total else '?'} records/s at 100%);"
-            " closing it: the gateway's per-record validation and encoding (one validate_json"
-            " over the record list, events encoded once), then more processes on more cores"
-        )
-    if key == "http_records_per_s":
-        return (
-            f"the HTTP path costs the gateway's validation, SQL and outbox per record"
-            f" (gateway {gateway} us/record in the pipeline); the same gateway work as above"
-        )
-    if key in ("latency_p99_s", "kpi_p99_at_5m_s"):
-        rows = ", ".join(
-            f"{n}: p99 {v['p99']} s" for n, v in r.get("latency_by_history", {}).items()
-        )
-        return f"by read-model size: {rows or 'not measured'}"
-    if key == "rebuild_events_per_s":
-        return (
-            f"{r['rebuild_events']} events in {r.get('rebuild_seconds')} s; the profile"
-            " (--profile: rebuild-reporting-service.txt) shows where: the Kafka fetch, the"
-            " JSON parse per event, PostgreSQL's writes per batch"
-        )
-    return ""
 
 
 def print_table(r: dict[str, Any]) -> None:
@@ -606,9 +642,16 @@ def print_table(r: dict[str, Any]) -> None:
             verdict = "met" if r["targets"][key]["met"] else "MISSED"
         print(f"{name:<{width}}  {value!s:<40}  {target:<20} {verdict}")
     print(
-        f"\n{os.cpu_count()} cores; load average per phase: "
+        f"\n{CORES} cores; load average (1, 5, 15 min) after each phase: "
         + ", ".join(f"{k} {v}" for k, v in r.get("load_average", {}).items())
     )
+    loaded = {k: v for k, v in r.get("load_average", {}).items() if float(v.split()[0]) > CORES}
+    if loaded:
+        print(
+            f"the machine was loaded (1-minute load average above its {CORES} cores) during: "
+            + ", ".join(f"{k} ({float(v.split()[0]) / CORES:.1f}x)" for k, v in loaded.items())
+            + ": processes waited for a core, so those figures are lower than the platform's"
+        )
     if "scaleout_gateway_ratio" in r:
         print(
             "scale-out on this machine: the second processes share the same cores with the"
@@ -616,8 +659,10 @@ def print_table(r: dict[str, Any]) -> None:
             " partitioning (12 partitions let up to 12 processes of each share the work)"
         )
     missed = [k for k, v in r["targets"].items() if not v["met"]]
+    shown: set[str] = set()
     for key in missed:
-        print(f"missed {key}: {explain(key, r)}")
+        print()
+        print("\n".join(explaining.explain(key, r, CORES, shown)))
     print(f"\ntargets missed: {', '.join(missed) or 'none'}  (bench/results/latest.json)")
 
 
