@@ -74,7 +74,7 @@ test-faults: install ## fault injection: kill brokers, services, PostgreSQL; not
 
 # The benchmark starts its own three-broker Kafka cluster and this checkout's services
 # (bench/private_stack.py); it needs the local PostgreSQL and Keycloak, started here if needed.
-bench: install ## the benchmark (1M records, 5M dossiers of history; about an hour): bench/results/latest.json and a table
+bench: install ## the benchmark (200k records a phase, 20k/1M/5M dossiers of history; 35-60 min here): bench/results/latest.json and a table
 	@PASC_INFRA_ONLY=postgres,keycloak $(PY) deploy/local/with_infra.py $(PY) bench/run.py $(ARGS)
 
 bench-quick: install ## the same, smaller (a quarter of an hour), to check a change
