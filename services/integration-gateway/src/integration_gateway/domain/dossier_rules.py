@@ -45,7 +45,7 @@ class DossierState(DossierSnapshot):
         valid) rather than built with model_construct, whose Python loop over the fields cost
         more than the validation."""
         values = self.__dict__
-        return _SNAPSHOT.validate_python({name: values[name] for name in SNAPSHOT_FIELDS})
+        return DossierSnapshot.model_validate({name: values[name] for name in SNAPSHOT_FIELDS})
 
     def facts(self) -> tuple[object, ...]:
         """Everything but the revision: equal facts mean nothing to publish."""
@@ -53,7 +53,6 @@ class DossierState(DossierSnapshot):
 
 
 SNAPSHOT_FIELDS = tuple(DossierSnapshot.model_fields)
-_SNAPSHOT = DossierSnapshot.__pydantic_validator__
 
 
 @dataclass(frozen=True)
