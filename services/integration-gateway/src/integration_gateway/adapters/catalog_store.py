@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,25 +62,28 @@ async def mark_withdrawn(conn: Connection, rows: list[tuple[str, int]]) -> None:
 
 
 async def lookup(conn: Any, codes: list[str]) -> dict[str, KnownProcedure]:
+    """The procedures of these codes with the owner of each version seen, in one round trip."""
     rows = await conn.fetch(
-        "SELECT ma_tthc, ten_tthc, agency_code, withdrawn, working_days FROM procedures"
-        " WHERE ma_tthc = ANY($1::text[])",
+        """
+        SELECT p.ma_tthc, p.ten_tthc, p.agency_code, p.withdrawn, p.working_days,
+               array_agg(o.effective_from ORDER BY o.effective_from, o.agency_code)
+                   FILTER (WHERE o.ma_tthc IS NOT NULL) AS owner_dates,
+               array_agg(o.agency_code ORDER BY o.effective_from, o.agency_code)
+                   FILTER (WHERE o.ma_tthc IS NOT NULL) AS owner_agencies
+        FROM procedures p LEFT JOIN procedure_owners o ON o.ma_tthc = p.ma_tthc
+        WHERE p.ma_tthc = ANY($1::text[])
+        GROUP BY p.ma_tthc
+        """,
         codes,
     )
-    owners: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    for r in await conn.fetch(
-        "SELECT ma_tthc, effective_from, agency_code FROM procedure_owners"
-        " WHERE ma_tthc = ANY($1::text[]) ORDER BY effective_from, agency_code",
-        codes,
-    ):
-        owners[r["ma_tthc"]].append((r["effective_from"], r["agency_code"]))
     return {
-        r["ma_tthc"]: KnownProcedure(**dict(r), owners=tuple(owners[r["ma_tthc"]])) for r in rows
-    }
-
-
-async def agency_codes(conn: Any) -> set[str]:
-    """Every agency that owns a procedure (for the MaHoSo prefix rule)."""
-    return {
-        r["agency_code"] for r in await conn.fetch("SELECT DISTINCT agency_code FROM procedures")
+        r["ma_tthc"]: KnownProcedure(
+            r["ma_tthc"],
+            r["ten_tthc"],
+            r["agency_code"],
+            r["withdrawn"],
+            r["working_days"],
+            owners=tuple(zip(r["owner_dates"] or (), r["owner_agencies"] or (), strict=True)),
+        )
+        for r in rows
     }

@@ -47,14 +47,6 @@ async def by_username(conn: Any, username: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-async def unit_codes(conn: Any) -> dict[str, str]:
-    """Each registered unit code (mã định danh) and the agency it belongs to."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT unit_code, agency_code FROM api_keys WHERE unit_code IS NOT NULL"
-    )
-    return {r["unit_code"]: r["agency_code"] for r in rows}
-
-
 async def unit_code_of(conn: Any, agency_code: str) -> str | None:
     found: str | None = await conn.fetchval(
         "SELECT unit_code FROM api_keys WHERE agency_code = $1 AND unit_code IS NOT NULL"

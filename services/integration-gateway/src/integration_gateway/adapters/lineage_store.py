@@ -63,8 +63,3 @@ async def set_transition(conn: Connection, predecessor: str, until: date, actor:
         actor,
     )
     return True
-
-
-async def predecessor_codes(db: Any) -> set[str]:
-    """Every agency code that ended (its numbering stays reserved for it and its successors)."""
-    return {r["predecessor"] for r in await db.fetch("SELECT predecessor FROM agency_successions")}

@@ -22,8 +22,7 @@ from integration_gateway.adapters import (
     audit,
     catalog_store,
     dossier_store,
-    keys_store,
-    lineage_store,
+    numbering_store,
 )
 from integration_gateway.domain.dossier_rules import (
     PRODUCER,
@@ -190,13 +189,9 @@ def _with_due(record: dict[str, Any], known: dict[str, catalog_store.KnownProced
 
 async def _numbering_prefixes(conn: Connection, held: frozenset[str]) -> dict[str, str]:
     """Other agencies' codes and unit codes, which start numbers only they may use (a
-    successor uses its predecessors' too: `held`)."""
-    prefixes = {code: code for code in await catalog_store.agency_codes(conn)}
-    # An agency that ended owns no procedure any more, but its numbers are still its own (and
-    # its successors').
-    prefixes.update({code: code for code in await lineage_store.predecessor_codes(conn)})
-    prefixes.update(await keys_store.unit_codes(conn))
-    return {p: a for p, a in prefixes.items() if a not in held}
+    successor uses its predecessors' too: `held`). An agency that ended owns no procedure any
+    more, but its numbers are still its own (and its successors')."""
+    return {p: a for p, a in (await numbering_store.prefixes(conn)).items() if a not in held}
 
 
 def _owner(
