@@ -1,8 +1,8 @@
 """The rebuild's replay of dossier.lifecycle.v1, set-based.
 
 Nearly every event of a replay is a dossier event, and only each dossier's latest valid
-revision matters to the read model. So an event is only peeked at (its JSON parsed by
-pydantic-core, no model built) for its id, dossier and revision; a window of events is kept
+revision matters to the read model. So an event is only peeked at (msgspec reads its id,
+type, dossier and revision and skips the rest; no model built); a window of events is kept
 in memory, and of each dossier in it only the latest revision is decoded into an event, as
 the consumer would (should it break the contract, the next one down is tried, and so on: the
 latest valid one wins). Each window's winners and the ids of the events they stand for are
@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
+import msgspec
 import pydantic_core
 
 from pasc_contracts import DecodeError, Event, Topic, decode
@@ -62,14 +63,35 @@ def _parse(raw: bytes, topic: Topic) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-@dataclass(frozen=True)
-class Peeked:
+class Peeked(NamedTuple):
     """What a dossier event names, before it is decoded."""
 
     event_id: UUID
     ma_ho_so: str
     revision: int
     raw: bytes
+
+
+# The few fields the fold needs, as msgspec reads them (every other field skipped unparsed).
+# An event these types do not fit (a field missing or of another JSON type) is read again the
+# general way, which decides as before.
+class _Dossier(msgspec.Struct):
+    ma_ho_so: str
+    revision: int
+
+
+class _Payload(msgspec.Struct):
+    dossier: _Dossier | None = None
+
+
+class _Envelope(msgspec.Struct):
+    event_type: str
+    schema_version: int
+    event_id: UUID
+    payload: _Payload | None = None
+
+
+_ENVELOPE = msgspec.json.Decoder(_Envelope)
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,27 @@ class Window:
     undecodable: int = 0
 
     def add(self, raw: bytes, topic: Topic) -> None:
+        if len(raw) <= MAX_MESSAGE_BYTES:
+            try:
+                seen = _ENVELOPE.decode(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                pass
+            else:
+                carries = _dossier_class(topic, seen.event_type, seen.schema_version)
+                dossier = seen.payload.dossier if seen.payload is not None else None
+                if carries and dossier is not None:
+                    self.size += 1
+                    self.by_dossier.setdefault(dossier.ma_ho_so, []).append(
+                        Peeked(seen.event_id, dossier.ma_ho_so, dossier.revision, raw)
+                    )
+                    return
+                if carries is False:  # e.g. a processing step: the read model does not use it
+                    self.size += 1
+                    self.others.append(seen.event_id)
+                    return
+        self._add_read_generally(raw, topic)
+
+    def _add_read_generally(self, raw: bytes, topic: Topic) -> None:
         data = _parse(raw, topic)
         event_type = data.get("event_type") if data else None
         version = data.get("schema_version") if data else None
