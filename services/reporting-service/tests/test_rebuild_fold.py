@@ -83,3 +83,13 @@ def test_bytes_that_are_no_event_of_the_topic_are_undecodable_and_stand_for_noth
     assert list(folded) == ["A"]
     assert result.undecodable == 3
     assert result.size == 1
+
+
+def test_events_the_quick_reading_does_not_fit_are_read_the_general_way() -> None:
+    odd_revision = event_json("B", 1).replace(b'"revision":1', b'"revision":"1"', 1)
+    odd_id = event_json("C", 1)
+    start = odd_id.index(b'"event_id":"') + len(b'"event_id":"')
+    odd_id = odd_id[:start] + b"not-a-uuid-" + odd_id[start:]
+    folded, result = fold([odd_revision, odd_id, event_json("A", 1)])
+    assert list(folded) == ["A"]
+    assert result.undecodable == 2
