@@ -5,12 +5,14 @@ the dossier topic's replay with their rollups in one go."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from pasc_runtime.db import Connection
-from reporting_service.adapters.read_model_store import DOSSIERS, RECOMPUTE_ROLLUP
-from reporting_service.domain.figures import COUNTS
+from reporting_service.adapters.read_model_store import (
+    DOSSIERS,
+    INSERT_RECOMPUTED_ROLLUP,
+    derived_columns,
+)
 from reporting_service.domain.read_model import DossierFacts
 
 READ_MODEL_TABLES = (
@@ -59,12 +61,6 @@ LEFT JOIN (SELECT {_KEY}, count(DISTINCT event_id)::int AS n FROM staged_events
 ORDER BY s.{_KEY}, s.revision DESC, s.staged_window
 """  # noqa: S608 (column names from the record table)
 
-_ROLLUP_COLUMNS = ", ".join(("day", "agency_code", "ma_tthc", "ma_linh_vuc", *COUNTS))
-_RECOMPUTE = f"""
-INSERT INTO kpi_daily ({_ROLLUP_COLUMNS})
-SELECT {_ROLLUP_COLUMNS} FROM ({RECOMPUTE_ROLLUP}) AS recomputed
-"""  # noqa: S608 (column names from constants)
-
 
 async def stage_dossiers(conn: Connection) -> None:
     """The temporary tables a dossier replay stages its winners and event ids in (dropped at
@@ -85,12 +81,8 @@ async def stage(
     """COPY a window's winners, and the ids of its events with the dossier each counts for
     (None: it counts for none, e.g. a processing step or a contract breaker)."""
     if winners:
-        extra: dict[str, list[Any]] = {
-            "received_day": [f.received_day for f in winners],
-            "processed_day": [f.processed_day for f in winners],
-            "events_applied": [0] * len(winners),
-        }
-        rows = [(*row, window) for row in DOSSIERS.rows(winners, extra)]
+        # events_applied 0 here: the distinct events are counted when the winners are written
+        rows = [(*row, window) for row in DOSSIERS.rows(winners, derived_columns(winners))]
         await conn.copy_records_to_table(
             "staged_dossiers", records=rows, columns=[*DOSSIERS.all_names, "staged_window"]
         )
@@ -105,7 +97,7 @@ async def write_staged_dossiers(conn: Connection) -> tuple[int, int]:
     rollups recomputed from them; returns (distinct events, duplicates) staged."""
     await conn.execute(_WRITE_STAGED)
     await conn.execute("DELETE FROM kpi_daily")
-    await conn.execute(_RECOMPUTE)
+    await conn.execute(INSERT_RECOMPUTED_ROLLUP)
     total = await conn.fetchval("SELECT count(*) FROM staged_events")
     distinct = await conn.fetchval("SELECT count(DISTINCT event_id) FROM staged_events")
     return int(distinct), int(total) - int(distinct)

@@ -1,4 +1,4 @@
--- depends: reporting_0007_lineage_views_reused
+-- depends: reporting_0008_dossiers_keep_the_snapshot
 -- The backlog (dossiers in process as of a moment) costs what is in process, not the history:
 -- a snapshot round counts it city-wide and per agency, and with millions of closed dossiers
 -- each count took about half a second (2.3 s at 5 million).
