@@ -71,10 +71,13 @@ async def test_reporting_dossiers_written_before_0008_keep_their_figures(
     """reporting_0008 made the table keep the snapshot (digitized is the sender's flag again,
     the derived values moved to counted_*). A dossier stored before it, counted digitized and
     reused, reads back with the same figures; a later revision of it is compared with those."""
-    earlier = tmp_path / "migrations"
+    earlier, then = tmp_path / "migrations", tmp_path / "migrations_to_0008"
     earlier.mkdir()
-    for sql in sorted(REPORTING_MIGRATIONS.glob("reporting_000[1-7]_*.sql")):
-        (earlier / sql.name).write_text(sql.read_text())
+    then.mkdir()
+    for sql in sorted(REPORTING_MIGRATIONS.glob("reporting_000[1-8]_*.sql")):
+        if not sql.name.startswith("reporting_0008_"):
+            (earlier / sql.name).write_text(sql.read_text())
+        (then / sql.name).write_text(sql.read_text())
     schema = f"records_test_{uuid.uuid4().hex[:8]}"
     await migrate(database_url, schema, [earlier])
     conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
@@ -86,7 +89,7 @@ async def test_reporting_dossiers_written_before_0008_keep_their_figures(
             " VALUES ('OLD-1', 2, '1.000001', '', 'SXD', 2, 2, '2025-05-02T08:00+07',"
             " '2025-05-09T17:00+07', '2025-05-09T17:00+07', 0, true, true, 2, '2025-05-02')"
         )
-        assert await migrate(database_url, schema, [REPORTING_MIGRATIONS]) == 1
+        assert await migrate(database_url, schema, [then]) == 1  # 0008 (later ones apart)
         row = await conn.fetchrow("SELECT * FROM dossiers WHERE ma_ho_so = 'OLD-1'")
         facts = REPORTING_DOSSIERS.record(row)
         assert (row["counted_digitized"], row["counted_reused"]) == (True, True)

@@ -110,15 +110,16 @@ async def copy_dossiers(
 async def load(pool: asyncpg.Pool, count: int) -> None:
     started = time.perf_counter()
     async with pool.acquire() as conn:
-        await conn.execute("DROP INDEX IF EXISTS dossiers_open")
+        await conn.execute("DROP INDEX IF EXISTS dossiers_in_process")
         await conn.execute("ALTER TABLE dossiers DROP CONSTRAINT dossiers_pkey")
         await copy_dossiers(conn, count)
         print(f"\nCOPY {count:,} dossiers: {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         await conn.execute("ALTER TABLE dossiers ADD PRIMARY KEY (ma_ho_so)")
         await conn.execute(
-            "CREATE INDEX dossiers_open ON dossiers (received_day, agency_code)"
-            " INCLUDE (due_at_in_force) WHERE trang_thai_ho_so IN (2, 4, 5, 6)"
+            "CREATE INDEX dossiers_in_process ON dossiers (received_day, agency_code)"
+            " INCLUDE (ma_tthc, ma_linh_vuc, ngay_tiep_nhan, due_at_in_force, trang_thai_ho_so)"
+            " WHERE trang_thai_ho_so IN (2, 4, 5, 6)"
         )
         await conn.execute(INSERT_RECOMPUTED_ROLLUP)
         await conn.execute("VACUUM ANALYZE dossiers")

@@ -109,7 +109,7 @@ class Handlers:
         return []
 
     async def apply_folded(self, conn: Connection, folded: dict[str, DossierFold]) -> None:
-        """Dossier events folded per dossier (the rebuild folds them itself) into the read model."""
+        """Dossier events folded per dossier into the read model (row-locked, rollups by delta)."""
         stored = await read_model_store.lock_stored(conn, list(folded))
         plans = plan_changes(folded, stored)
         await read_model_store.save(conn, plans)

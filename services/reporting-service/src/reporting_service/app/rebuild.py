@@ -7,24 +7,18 @@ the consumers use, and commits. The live consumers then resume from their commit
 what they apply again is idempotent (latest revision / latest event wins), so the figures are
 exactly those of a replay. Undecodable messages are skipped (the consumers dead-lettered them).
 
-Dossier events, nearly all of a replay, are folded from their JSON: per batch only each
-dossier's latest revision is validated into an event (a replay of millions spent most of its
-time building models that the fold then threw away). Should that event break the contract,
-the dossier's other events of the batch are validated too and the latest valid one wins, as
-in the consumer. One difference remains: an older event of the batch that is well-formed JSON
-of a dossier type but breaks the contract otherwise still counts in the dossier's
-`events_applied` (the consumer dead-lettered it).
+Dossier events, nearly all of a replay, are not applied batch by batch: app/dossier_replay
+folds them from their JSON and writes each dossier's latest valid revision once, then
+recomputes the rollups once (a replay of millions spent its time building models the fold
+threw away, and in per-batch row locks, upserts and rollup deltas).
 """
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -32,15 +26,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import CollectorRegistry
 
 from pasc_contracts import DecodeError, Event, Topic, decode
-from pasc_contracts.codec import peek, validate
-from pasc_contracts.events.dossier import DossierChange, DossierSnapshot
 from pasc_runtime.consumer import BatchHandler
 from pasc_runtime.db import Connection, migrate_service
 from pasc_runtime.kafka import client_options
 from reporting_service.adapters import kafka_topics, locks, replay_store
+from reporting_service.app.dossier_replay import DossierReplay
 from reporting_service.app.handlers import Handlers
 from reporting_service.app.metrics import ReportingMetrics
-from reporting_service.domain.read_model import DossierFold
 from reporting_service.settings import Settings
 
 DOSSIER_TOPIC = "dossier.lifecycle.v1"
@@ -75,63 +67,6 @@ async def _fresh(conn: Connection, events: list[Event]) -> list[Event]:
     return fresh
 
 
-Peeked = tuple[dict[str, Any], type[Event]]
-
-
-@functools.cache
-def _carries_dossier(cls: type[Event]) -> bool:
-    annotation = cls.model_fields["payload"].annotation
-    return isinstance(annotation, type) and issubclass(annotation, DossierChange)
-
-
-def _dossier_of(data: dict[str, Any]) -> tuple[str, int] | None:
-    """The dossier key and revision an event's JSON names (None: not in a usable shape)."""
-    payload = data.get("payload")
-    dossier = payload.get("dossier") if isinstance(payload, dict) else None
-    if not isinstance(dossier, dict):
-        return None
-    key, revision = dossier.get("ma_ho_so"), dossier.get("revision")
-    if not isinstance(key, str) or not isinstance(revision, int) or isinstance(revision, bool):
-        return None
-    return key, revision
-
-
-def fold_dossier_events(peeked: list[Peeked], result: TopicReplay) -> dict[str, DossierFold]:
-    """One entry per dossier: its latest valid snapshot and how many valid events it had."""
-    by_dossier: dict[str, list[tuple[int, Peeked]]] = {}
-    for data, cls in peeked:
-        if not _carries_dossier(cls):
-            continue  # e.g. processing steps: the read model does not use them
-        named = _dossier_of(data)
-        if named is None:  # no dossier key and revision: the contract refuses it
-            result.undecodable += 1
-            continue
-        by_dossier.setdefault(named[0], []).append((named[1], (data, cls)))
-    folded = {}
-    for key, candidates in by_dossier.items():
-        latest = max(candidates, key=lambda c: c[0])
-        try:
-            folded[key] = DossierFold(_snapshot(validate(*latest[1])), len(candidates))
-            continue
-        except DecodeError:
-            pass
-        # The latest breaks the contract: each event is validated, the latest valid one wins.
-        valid = []
-        for revision, item in candidates:
-            try:
-                valid.append((revision, validate(*item)))
-            except DecodeError:
-                result.undecodable += 1
-        if valid:
-            winner = max(valid, key=lambda v: v[0])[1]
-            folded[key] = DossierFold(_snapshot(winner), len(valid))
-    return folded
-
-
-def _snapshot(event: Event) -> DossierSnapshot:
-    return event.payload.dossier  # type: ignore[attr-defined, no-any-return]
-
-
 async def _replay_topic(
     consumer: AIOKafkaConsumer,
     partitions: list[TopicPartition],
@@ -140,9 +75,8 @@ async def _replay_topic(
     handler: BatchHandler,
     batch_size: int,
     advance: Advance,
-    apply_folded: ApplyFolded | None = None,
 ) -> TopicReplay:
-    """`apply_folded`: where the dossier topic's events go, folded from their JSON."""
+    """The dossier topic goes through a DossierReplay, the others through their handler."""
     result = TopicReplay(topic.name)
     if not partitions:
         advance(topic.name, 0, 0)
@@ -154,6 +88,7 @@ async def _replay_topic(
     total, read = sum(ends[tp] - starts[tp] for tp in partitions), 0
     advance(topic.name, read, total)
     remaining = {tp for tp in partitions if await consumer.position(tp) < ends[tp]}
+    dossiers = await DossierReplay.start(conn, topic) if topic.name == DOSSIER_TOPIC else None
     while remaining:
         fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
         raws = [
@@ -166,11 +101,14 @@ async def _replay_topic(
         for tp in list(remaining):
             if await consumer.position(tp) >= ends[tp]:
                 remaining.discard(tp)
-        if topic.name == DOSSIER_TOPIC and apply_folded is not None:
-            await _replay_dossiers(conn, topic, apply_folded, raws, result)
+        if dossiers is not None:
+            await dossiers.add(raws)
         else:
             await _replay_events(conn, topic, handler, raws, result)
         advance(topic.name, read, total)
+    if dossiers is not None:
+        result.events, result.duplicates = await dossiers.finish()
+        result.undecodable = dossiers.undecodable
     return result
 
 
@@ -189,38 +127,6 @@ async def _replay_events(
         result.events += len(fresh)
         if fresh:
             await handler(conn, fresh)
-
-
-ApplyFolded = Callable[[Connection, dict[str, DossierFold]], Awaitable[None]]
-
-
-async def _replay_dossiers(
-    conn: Connection,
-    topic: Topic,
-    apply_folded: ApplyFolded,
-    raws: list[bytes],
-    result: TopicReplay,
-) -> None:
-    peeked: list[tuple[UUID, Peeked]] = []
-    for raw in raws:
-        try:
-            data, cls = peek(raw, topic)
-            peeked.append((UUID(data["event_id"]), (data, cls)))
-        except (DecodeError, KeyError, TypeError, ValueError):  # no event_id, or not a UUID
-            result.undecodable += 1
-    if not peeked:
-        return
-    fresh_ids = await replay_store.first_replays(conn, [event_id for event_id, _ in peeked])
-    fresh = []
-    for event_id, item in peeked:
-        if event_id in fresh_ids:
-            fresh.append(item)
-            fresh_ids.discard(event_id)
-    result.duplicates += len(peeked) - len(fresh)
-    result.events += len(fresh)
-    folded = fold_dossier_events(fresh, result)
-    if folded:
-        await apply_folded(conn, folded)
 
 
 async def rebuild(
@@ -263,7 +169,6 @@ async def rebuild(
                     handlers.for_topic(topic),
                     settings.rebuild_batch_size,
                     advance,
-                    service.apply_folded,
                 )
                 result.topics.append(replay)
                 progress(
