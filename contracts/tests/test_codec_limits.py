@@ -26,6 +26,7 @@ LIFECYCLE = topic("dossier.lifecycle.v1")
         ('{"a": "b"}'.encode("utf-16"), FailureKind.NOT_JSON),  # json.loads(bytes) reads UTF-16
         (b'{"a": "\xed\xa0\x80"}', FailureKind.NOT_JSON),  # a surrogate encoded as UTF-8
         (b"\xef\xbb\xbf{}", FailureKind.NOT_JSON),  # a byte-order mark
+        (b'{"a": "\\ud800"}', FailureKind.NOT_JSON),  # a lone surrogate escape: no character
     ],
 )
 def test_hostile_json_is_a_decode_error_with_its_kind(raw: bytes, kind: FailureKind) -> None:
