@@ -121,11 +121,14 @@ async def kpi_report(
     if not detail:
         return report
     names = await agency_names(conn)
-    by_agency = await kpi_queries.figures_by(conn, period, agency, now, "agency", org)
-    by_procedure = await kpi_queries.figures_by(conn, period, agency, now, "procedure", org)
+    each = await kpi_queries.figures_by_each(conn, period, agency, now, org)
+    by_agency, by_procedure, by_field, daily = (
+        each["agency"],
+        each["procedure"],
+        each["field"],
+        each["day"],
+    )
     procedures = await catalog_store.procedure_names(conn, [str(k) for k in by_procedure])
-    by_field = await kpi_queries.figures_by(conn, period, agency, now, "field", org)
-    daily = await kpi_queries.figures_by(conn, period, agency, now, "day", org)
     backlog = await kpi_queries.backlog(conn, now, agency, "agency", org)
     held = await catalog_store.predecessors_today(conn) if org == "today" else {}
     # Every agency with activity in the period or a backlog as of its end: the agencies'
